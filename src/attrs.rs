@@ -1,0 +1,213 @@
+//! Directive attributes: `id="ask-alex" title="The ask" cast="You, Alex"`.
+//!
+//! Attributes are TOML key/value pairs separated by spaces. Each separating
+//! space is turned into a newline (same byte length), and the result parsed as
+//! a TOML document into the directive's own typed struct. So values follow
+//! TOML's rules, a duplicate or unknown attribute is an error that names it,
+//! and every TOML error points at the right column of the fence line.
+
+use crate::diagnostics::{Diagnostics, SourceId, Span};
+use crate::markdown::FencedBlock;
+use crate::pages::Page;
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+
+/// A directive's id and where it was written.
+#[derive(Debug, Clone)]
+pub struct Id {
+    /// The id: an HTML anchor and a storage key.
+    pub name: String,
+    /// Where it was written (the fence line when it is missing).
+    pub span: Span,
+}
+
+/// Takes the block's `id`, reporting it when missing or not a usable anchor.
+pub fn require_id(id: Option<String>, page: &Page, block: &FencedBlock, diags: &mut Diagnostics) -> Option<Id> {
+    let text = diags.text(page.source);
+    let fence_line_end = text[block.range.start..].find('\n').map_or(block.range.end, |i| block.range.start + i);
+    let Some(name) = id else {
+        diags
+            .error(page.span(block.range.start..fence_line_end), format!("{} block has no `id`", block.kind))
+            .help(format!(r#"add an id that is unique in the book, e.g. ```{} id="my-{}""#, block.kind, block.kind));
+        return None;
+    };
+    let at = text[block.attrs_offset..fence_line_end]
+        .find(&format!("\"{name}\""))
+        .or_else(|| text[block.attrs_offset..fence_line_end].find(&format!("'{name}'")))
+        .map_or(block.attrs_offset..fence_line_end, |i| {
+            let start = block.attrs_offset + i;
+            start..start + name.len() + 2
+        });
+    let span = page.span(at);
+    if !is_valid_id(&name) {
+        diags
+            .error(span, format!("`{name}` is not a valid id"))
+            .help(format!("use lowercase letters, digits and dashes, e.g. `{}`", slug(&name)));
+        return None;
+    }
+    Some(Id { name, span })
+}
+
+/// Whether `name` is lowercase kebab-case: `[a-z0-9]` words joined by `-`.
+pub fn is_valid_id(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('-').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+}
+
+/// A lowercase kebab-case slug of `text` ("Write it down!" becomes `write-it-down`).
+pub fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// Reports every id used twice; the first use is named in a note.
+pub fn check_unique<'a>(ids: impl IntoIterator<Item = &'a Id>, diags: &mut Diagnostics) {
+    let mut seen: HashMap<&str, &Id> = HashMap::new();
+    for id in ids {
+        if let Some(first) = seen.get(id.name.as_str()) {
+            let first_span = first.span.clone();
+            let location = diags.location(first_span.source, first_span.range.start);
+            diags
+                .error(id.span.clone(), format!("duplicate id `{}`", id.name))
+                .note(first_span, "first used here")
+                .help(format!("ids are unique across all scripts and checklists; `{}` is taken at {location}", id.name));
+        } else {
+            seen.insert(&id.name, id);
+        }
+    }
+}
+
+/// Parses `attrs` (found at byte `offset` of `source`) into `T`, reporting
+/// problems. `T` should be `#[serde(deny_unknown_fields)]`.
+pub fn parse<T: DeserializeOwned>(
+    attrs: &str,
+    offset: usize,
+    source: SourceId,
+    diags: &mut Diagnostics,
+) -> Option<T> {
+    let document = as_toml_document(attrs);
+    match toml::from_str::<T>(&document) {
+        Ok(value) => Some(value),
+        Err(e) => {
+            let range = e
+                .span()
+                .map(|r| offset + r.start..offset + r.end.max(r.start + 1))
+                .unwrap_or(offset..offset + attrs.len());
+            let message = e.message().trim().replace('\n', " ");
+            diags
+                .error(
+                    Span::new(source, range),
+                    format!("invalid directive attributes: {message}"),
+                )
+                .help(r#"attributes are written key="value", separated by spaces"#);
+            None
+        }
+    }
+}
+
+/// Replaces the first character of each whitespace run that separates two
+/// `key = value` pairs with a newline, leaving quoted values untouched.
+fn as_toml_document(attrs: &str) -> String {
+    let bytes = attrs.as_bytes();
+    let mut out = bytes.to_vec();
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == b'\\' && q == b'"' => i += 1,
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b == b' ' || b == b'\t' => {
+                let run_end = bytes[i..]
+                    .iter()
+                    .position(|c| *c != b' ' && *c != b'\t')
+                    .map_or(bytes.len(), |p| i + p);
+                let before = bytes[..i].iter().rev().find(|c| !c.is_ascii_whitespace());
+                let after = bytes.get(run_end);
+                let separates = before.is_some_and(|c| *c != b'=')
+                    && after.is_some_and(|c| *c != b'=');
+                if separates {
+                    out[i] = b'\n';
+                }
+                i = run_end;
+                continue;
+            }
+            None => {}
+        }
+        i += 1;
+    }
+    String::from_utf8(out).expect("only ASCII bytes were replaced")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Attrs {
+        id: Option<String>,
+        title: Option<String>,
+        cast: Option<String>,
+    }
+
+    fn parse_ok(attrs: &str) -> Attrs {
+        let mut diags = Diagnostics::new();
+        let src = diags.add_source("a.md", attrs);
+        let parsed = parse::<Attrs>(attrs, 0, src, &mut diags);
+        assert_eq!(diags.error_count(), 0, "{}", diags.render(false));
+        parsed.unwrap()
+    }
+
+    fn parse_err(attrs: &str) -> String {
+        let mut diags = Diagnostics::new();
+        let src = diags.add_source("a.md", attrs);
+        assert!(parse::<Attrs>(attrs, 0, src, &mut diags).is_none());
+        diags.render(false)
+    }
+
+    #[test]
+    fn spaces_separate_pairs_but_not_values() {
+        let a = parse_ok(r#" id="ask-alex"  title = "The 15-minute ask" cast='You, Alex'"#);
+        assert_eq!(a.id.as_deref(), Some("ask-alex"));
+        assert_eq!(a.title.as_deref(), Some("The 15-minute ask"));
+        assert_eq!(a.cast.as_deref(), Some("You, Alex"));
+        let a = parse_ok(r#"title="say \"hi\" now""#);
+        assert_eq!(a.title.as_deref(), Some("say \"hi\" now"));
+        assert_eq!(parse_ok(""), Attrs { id: None, title: None, cast: None });
+    }
+
+    #[test]
+    fn ids_are_kebab_case_and_slugs_make_them() {
+        assert!(is_valid_id("ask-alex-2"));
+        for bad in ["", "Ask", "a b", "a--b", "-a", "a_b"] {
+            assert!(!is_valid_id(bad), "{bad}");
+        }
+        assert_eq!(slug("  Write it down: an RTOS question!  "), "write-it-down-an-rtos-question");
+        assert_eq!(slug("Ça va"), "ça-va");
+    }
+
+    #[test]
+    fn unknown_duplicate_and_malformed_attributes_are_errors() {
+        let out = parse_err(r#"id="a" colour="red""#);
+        assert!(out.contains("unknown field `colour`"), "{out}");
+        assert!(out.contains("a.md:1:8"), "{out}");
+        let out = parse_err(r#"id="a" id="b""#);
+        assert!(out.contains("duplicate key"), "{out}");
+        let out = parse_err(r#"id="unterminated"#);
+        assert!(out.contains("invalid directive attributes"), "{out}");
+    }
+}

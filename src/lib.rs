@@ -1,0 +1,337 @@
+//! mdbook-handbook: an mdBook preprocessor for validated, interactive handbooks.
+//!
+//! It expands three directives — script blocks (role-play dialogues),
+//! glossary terms and checklists — and validates all of them, book-wide,
+//! before anything is rendered. The pipeline, top to bottom:
+//!
+//! 1. **load**: every chapter is registered for diagnostics and scanned once;
+//! 2. **collect**: each directive module parses its directives;
+//! 3. **validate**: book-wide checks (unique ids, known terms, links);
+//! 4. **render**: each directive's output is spliced into its chapter.
+//!
+//! Any error stops the build before a single chapter is changed.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub)]
+
+pub mod attrs;
+pub mod checklist;
+pub mod config;
+pub mod diagnostics;
+pub mod glossary;
+pub mod markdown;
+pub mod pages;
+pub mod render;
+pub mod script;
+
+use anyhow::{Context, bail};
+use diagnostics::{Diagnostics, closest};
+use markdown::{TermRef, block_output};
+use mdbook_preprocessor::book::{Book, BookItem};
+use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
+use pages::Page;
+use render::{Format, RenderCx, Templates};
+use std::io::{IsTerminal, Read, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// The preprocessor, for mdBook's `with_preprocessor` or the stdin protocol.
+pub struct Handbook;
+
+impl Preprocessor for Handbook {
+    fn name(&self) -> &str {
+        config::NAME
+    }
+
+    fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<Book> {
+        let mut diags = Diagnostics::new();
+        let outputs = process(ctx, &book, &mut diags);
+        report(&diags)?;
+        let mut outputs = outputs.into_iter();
+        book.for_each_chapter_mut(|chapter| {
+            if chapter.source_path.is_some() || chapter.path.is_some() {
+                if let Some(Some(output)) = outputs.next() {
+                    chapter.content = output;
+                }
+            }
+        });
+        Ok(book)
+    }
+
+    /// Every renderer is supported: non-HTML renderers get plain markdown.
+    fn supports_renderer(&self, _renderer: &str) -> anyhow::Result<bool> {
+        Ok(true)
+    }
+}
+
+/// Prints every diagnostic to stderr and fails when the book has errors.
+fn report(diags: &Diagnostics) -> anyhow::Result<()> {
+    let rendered = diags.render(std::io::stderr().is_terminal());
+    if !rendered.is_empty() {
+        eprint!("{rendered}");
+    }
+    if diags.failed() {
+        bail!("the handbook has problems (listed above); nothing was written");
+    }
+    Ok(())
+}
+
+/// Runs the whole pipeline over `book`. Returns each chapter's new content
+/// (`None`: unchanged), in book order, or nothing once an error is found.
+fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> Vec<Option<String>> {
+    let config = config::load(&ctx.config, &ctx.root, diags);
+    diags.deny_warnings(config.warnings_denied());
+    let src_dir = ctx.root.join(&ctx.config.book.src);
+    let src_display = relative_to(&ctx.config.book.src, &ctx.root);
+    let html_config = ctx.config.get("output.html").ok().flatten().unwrap_or_default();
+    let markdown_options = markdown::markdown_options(&html_config);
+    let theme_dir = html_config.theme_dir(&ctx.root).join("handbook");
+    let templates = Templates::new(
+        &[script::TEMPLATES, checklist::TEMPLATES, glossary::TEMPLATES].concat(),
+        &theme_dir,
+        &relative_to(&theme_dir, &ctx.root),
+        diags,
+    );
+
+    // 1. Load: every chapter, scanned once; the files around them.
+    let pages = pages::load(book, &src_display, &markdown_options, diags);
+    let included = pages::check_includes(&pages, &src_dir, &markdown_options, diags);
+    pages::check_unlisted(&pages, &included, &src_dir, &src_display, diags);
+
+    // 2. Collect every directive.
+    let glossary = glossary::load(
+        &src_dir.join(config.glossary_path()),
+        &src_display.join(config.glossary_path()),
+        diags,
+    );
+    let scripts = script::collect(&pages, diags);
+    let checklists = checklist::collect(&pages, diags);
+    let inline = collect_inline(&pages, diags);
+
+    // 3. Validate book-wide.
+    let ids = scripts.iter().map(|s| &s.id).chain(checklists.iter().map(|c| &c.id));
+    attrs::check_unique(ids, diags);
+    glossary.check_refs(&inline.terms, diags);
+    if diags.failed() {
+        return Vec::new();
+    }
+
+    // 4. Render each chapter and splice the output in.
+    let format = Format::for_renderer(&ctx.renderer);
+    let glossary_page = inline.glossary_page.as_ref().map(|(page, _)| &pages[*page]);
+    let mut outputs = Vec::with_capacity(pages.len());
+    for page in &pages {
+        let term = |r: &TermRef| glossary.render_ref(r, page, glossary_page, format);
+        let cx = RenderCx {
+            format,
+            templates: &templates,
+            markdown: &markdown_options,
+            pages: &pages,
+            page,
+            term: &term,
+        };
+        let text = diags.text(page.source).to_string();
+        // Block directives: (where, container prefix, rendered output).
+        let mut blocks: Vec<(Range<usize>, String, Result<String, String>)> = Vec::new();
+        for s in scripts.iter().filter(|s| s.page == page.index) {
+            let block = &page.scan.fenced[s.block];
+            blocks.push((block.range.clone(), block.prefix.clone(), script::render(s, block, &cx)));
+        }
+        for c in checklists.iter().filter(|c| c.page == page.index) {
+            let block = &page.scan.fenced[c.block];
+            blocks.push((block.range.clone(), block.prefix.clone(), checklist::render(c, block, &cx)));
+        }
+        if let Some((_, range)) = inline.glossary_page.as_ref().filter(|(p, _)| *p == page.index) {
+            let prefix = markdown::line_prefix(&text, range.start);
+            blocks.push((range.clone(), prefix, glossary.render_page(&cx)));
+        }
+        if let Some((_, range)) = inline.checklists_page.as_ref().filter(|(p, _)| *p == page.index) {
+            let prefix = markdown::line_prefix(&text, range.start);
+            blocks.push((range.clone(), prefix, checklist::render_index(&checklists, &cx)));
+        }
+        let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+        for (range, prefix, output) in blocks {
+            match output {
+                Ok(out) => edits.push((range, block_output(&out, &prefix, format == Format::Html))),
+                Err(message) => {
+                    diags.error(page.span(range), message);
+                }
+            }
+        }
+        for r in inline.terms.iter().filter(|r| r.page == Some(page.index)) {
+            edits.push((r.span.range.clone(), term(r)));
+        }
+        if edits.is_empty() {
+            outputs.push(None);
+            continue;
+        }
+        let mut output = markdown::splice(&text, edits);
+        if format == Format::Html {
+            output.push_str(&render::assets(
+                &[glossary::CSS, script::CSS, checklist::CSS],
+                &[glossary::JS, script::JS, checklist::JS],
+            ));
+        }
+        outputs.push(Some(output));
+    }
+    if diags.failed() {
+        return Vec::new();
+    }
+    outputs
+}
+
+/// The inline directives of the whole book, routed to their modules.
+#[derive(Default)]
+struct Inline {
+    /// Every `{{#term}}` in chapter text.
+    terms: Vec<TermRef>,
+    /// The chapter and range of `{{#glossary}}`.
+    glossary_page: Option<(usize, Range<usize>)>,
+    /// The chapter and range of `{{#checklists}}`.
+    checklists_page: Option<(usize, Range<usize>)>,
+}
+
+/// Names of this preprocessor's inline directives.
+const INLINE_NAMES: [&str; 3] = ["term", "glossary", "checklists"];
+
+fn collect_inline(pages: &[Page], diags: &mut Diagnostics) -> Inline {
+    let mut inline = Inline::default();
+    for page in pages {
+        for u in &page.scan.unclosed {
+            if !pages::MDBOOK_DIRECTIVES.contains(&u.name.as_str()) {
+                diags
+                    .error(page.span(u.range.clone()), format!("`{{{{#{}` is never closed", u.name))
+                    .help("close the directive with `}}` on the same line");
+            }
+        }
+        for d in page.scan.inline.iter().filter(|d| !d.in_code && !d.escaped) {
+            let span = page.span(d.range.clone());
+            let slot = match d.name.as_str() {
+                "term" => {
+                    inline.terms.push(TermRef::parse(d, page.source, Some(page.index)));
+                    continue;
+                }
+                "glossary" => &mut inline.glossary_page,
+                "checklists" => &mut inline.checklists_page,
+                name if pages::MDBOOK_DIRECTIVES.contains(&name) => continue,
+                name => {
+                    let known = INLINE_NAMES.iter().chain(&pages::MDBOOK_DIRECTIVES).copied();
+                    diags
+                        .error(span, format!("unknown directive `{{{{#{name}}}}}`"))
+                        .suggest(closest(name, known))
+                        .help(format!(
+                            "the handbook's directives are {{{{#term KEY}}}}, {{{{#glossary}}}} and {{{{#checklists}}}}; write \\{{{{#{name}}}}} to show it literally"
+                        ));
+                    continue;
+                }
+            };
+            if !d.standalone {
+                diags
+                    .error(span, format!("`{{{{#{}}}}}` must stand on a line of its own", d.name))
+                    .help("put it in a paragraph by itself, with blank lines around it");
+            } else if !d.args.is_empty() {
+                diags
+                    .error(page.span(d.args_offset..d.args_offset + d.args.len()), format!("`{{{{#{}}}}}` takes no arguments", d.name));
+            } else if let Some((first, _)) = slot {
+                let first = pages[*first].path.display().to_string();
+                diags
+                    .error(span, format!("`{{{{#{}}}}}` is already on another page", d.name))
+                    .help(format!("the book has one such page: `{first}`"));
+            } else {
+                *slot = Some((page.index, d.range.clone()));
+            }
+        }
+    }
+    inline
+}
+
+/// `path` relative to `root`, as the author sees it.
+fn relative_to(path: &Path, root: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// The stdin/stdout protocol: reads mdBook's `[context, book]` JSON to the
+/// end, preprocesses, and writes the book JSON.
+pub fn run_stdin(mut input: impl Read, output: impl Write) -> anyhow::Result<()> {
+    let mut json = Vec::new();
+    input.read_to_end(&mut json).context("could not read the book from stdin")?;
+    let (ctx, book) = mdbook_preprocessor::parse_input(json.as_slice()).map_err(|e| {
+        anyhow::anyhow!(
+            "stdin is not mdBook's preprocessor input ({}); run this through `mdbook build`, or use `mdbook-handbook build`",
+            e.root_cause()
+        )
+    })?;
+    let supported = semver::VersionReq::parse(SUPPORTED_MDBOOK).expect("valid requirement");
+    match semver::Version::parse(&ctx.mdbook_version) {
+        Ok(v) if supported.matches(&v) => {}
+        _ => eprintln!(
+            "warning: mdbook-handbook is built for mdBook {SUPPORTED_MDBOOK}, but is called by mdBook {}",
+            ctx.mdbook_version
+        ),
+    }
+    let book = Handbook.run(&ctx, book)?;
+    serde_json::to_writer(output, &book).context("could not write the book to stdout")?;
+    Ok(())
+}
+
+/// The mdBook versions this preprocessor is built for.
+pub const SUPPORTED_MDBOOK: &str = "0.5";
+
+/// Loads the book at `root` and its configuration, checking what mdBook
+/// itself would only log.
+fn load_book(root: &Path) -> anyhow::Result<mdbook_driver::MDBook> {
+    let book_toml = root.join("book.toml");
+    if !book_toml.is_file() {
+        bail!("no book.toml in `{}`: is this a book's root?", root.display());
+    }
+    let mut config = mdbook_driver::config::Config::from_disk(&book_toml)
+        .with_context(|| format!("could not load `{}`", book_toml.display()))?;
+    config.update_from_env()?;
+    if let Err(e) = config.get::<mdbook_driver::config::HtmlConfig>("output.html") {
+        bail!("book.toml: invalid [output.html]: {}", e.root_cause());
+    }
+    // Make sure the handbook runs before `links`, as the repo's book.toml says.
+    if !config.contains_key("preprocessor.handbook") {
+        config.set("preprocessor.handbook.before", ["links"])?;
+    }
+    mdbook_driver::MDBook::load_with_config(root, config)
+        .with_context(|| format!("could not load the book at `{}`", root.display()))
+}
+
+/// `mdbook-handbook build`: builds the book in-process, with the preprocessor
+/// registered under its book.toml name so it runs exactly once.
+pub fn build(root: &Path, dest_dir: Option<&Path>) -> anyhow::Result<()> {
+    let mut book = load_book(root)?;
+    if let Some(dest) = dest_dir {
+        // As `mdbook build --dest-dir`: relative to the book's root.
+        book.config.build.build_dir = root.join(dest);
+    }
+    book.with_preprocessor(Handbook);
+    book.build()?;
+    Ok(())
+}
+
+/// `mdbook-handbook check`: runs the same collect-and-validate pipeline over
+/// the book for the HTML renderer, and writes nothing.
+pub fn check(root: &Path) -> anyhow::Result<()> {
+    let book = load_book(root)?;
+    let ctx = PreprocessorContext::new(book.root.clone(), book.config.clone(), "html".to_string());
+    let mut diags = Diagnostics::new();
+    process(&ctx, &book.book, &mut diags);
+    report(&diags)?;
+    if diags.items().is_empty() {
+        let chapters = book.book.iter().filter(|i| matches!(i, BookItem::Chapter(_))).count();
+        eprintln!("handbook: {} checked, no problems", plural(chapters, "chapter"));
+    }
+    Ok(())
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
+/// mdBook's `supports` handshake: every renderer is supported (the HTML
+/// renderer gets interactive HTML, others plain markdown), except an empty name.
+pub fn supports(renderer: &str) -> bool {
+    !renderer.trim().is_empty()
+}
