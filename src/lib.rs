@@ -25,12 +25,13 @@ pub mod render;
 pub mod script;
 
 use anyhow::{Context, bail};
-use diagnostics::{Diagnostics, closest};
+use diagnostics::{Diagnostics, Span, closest};
 use markdown::{TermRef, block_output};
 use mdbook_preprocessor::book::{Book, BookItem};
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use pages::Page;
 use render::{Format, RenderCx, Templates};
+use std::cell::RefCell;
 use std::io::{IsTerminal, Read, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -102,6 +103,7 @@ fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> V
     let glossary = glossary::load(
         &src_dir.join(config.glossary_path()),
         &src_display.join(config.glossary_path()),
+        &markdown_options,
         diags,
     );
     let scripts = script::collect(&pages, diags);
@@ -111,17 +113,25 @@ fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> V
     // 3. Validate book-wide.
     let ids = scripts.iter().map(|s| &s.id).chain(checklists.iter().map(|c| &c.id));
     attrs::check_unique(ids, diags);
-    glossary.check_refs(&inline.terms, diags);
+    let term_refs = [inline.terms.as_slice(), &block_term_refs(&pages)].concat();
+    let usage = glossary.check_refs(&term_refs, &pages, inline.glossary_page.clone(), config.auto_link, diags);
     if diags.failed() {
         return Vec::new();
     }
 
     // 4. Render each chapter and splice the output in.
     let format = Format::for_renderer(&ctx.renderer);
-    let glossary_page = inline.glossary_page.as_ref().map(|(page, _)| &pages[*page]);
     let mut outputs = Vec::with_capacity(pages.len());
     for page in &pages {
-        let term = |r: &TermRef| glossary.render_ref(r, page, glossary_page, format);
+        // A reference that fails to render (a broken template override) is
+        // reported once per message, at its first place.
+        let failures: RefCell<Vec<(Span, String)>> = RefCell::new(Vec::new());
+        let term = |r: &TermRef| {
+            glossary.render_ref(r, page, &usage, format, &templates).unwrap_or_else(|e| {
+                failures.borrow_mut().push((r.span.clone(), e));
+                String::new()
+            })
+        };
         let cx = RenderCx {
             format,
             templates: &templates,
@@ -143,7 +153,7 @@ fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> V
         }
         if let Some((_, range)) = inline.glossary_page.as_ref().filter(|(p, _)| *p == page.index) {
             let prefix = markdown::line_prefix(&text, range.start);
-            blocks.push((range.clone(), prefix, glossary.render_page(&cx)));
+            blocks.push((range.clone(), prefix, glossary.render_page(&usage, &cx)));
         }
         if let Some((_, range)) = inline.checklists_page.as_ref().filter(|(p, _)| *p == page.index) {
             let prefix = markdown::line_prefix(&text, range.start);
@@ -160,6 +170,15 @@ fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> V
         }
         for r in inline.terms.iter().filter(|r| r.page == Some(page.index)) {
             edits.push((r.span.range.clone(), term(r)));
+        }
+        for r in usage.auto_links(page.index) {
+            edits.push((r.span.range.clone(), term(r)));
+        }
+        let mut reported = std::collections::HashSet::new();
+        for (span, message) in failures.take() {
+            if reported.insert(message.clone()) {
+                diags.error(span, message);
+            }
         }
         if edits.is_empty() {
             outputs.push(None);
@@ -189,6 +208,19 @@ struct Inline {
     glossary_page: Option<(usize, Range<usize>)>,
     /// The chapter and range of `{{#checklists}}`.
     checklists_page: Option<(usize, Range<usize>)>,
+}
+
+/// Every `{{#term}}` in the lines of script and checklist blocks: their
+/// modules render them (through `RenderCx::inline`), the glossary checks them.
+fn block_term_refs(pages: &[Page]) -> Vec<TermRef> {
+    let mut refs = Vec::new();
+    for page in pages {
+        for line in page.scan.fenced.iter().flat_map(|b| &b.lines) {
+            let found = TermRef::find_in(&line.text, line.offset, page.source, Some(page.index));
+            refs.extend(found.into_iter().map(|(_, r)| r));
+        }
+    }
+    refs
 }
 
 /// Names of this preprocessor's inline directives.

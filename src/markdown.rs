@@ -122,8 +122,16 @@ pub fn scan(text: &str, options: &MarkdownOptions) -> Scan {
     let mut no_link_depth = 0usize;
     let mut in_block: Option<FencedBlock> = None;
     let mut pieces: Vec<(usize, String)> = Vec::new();
+    // Raw inline HTML elements open in the current block (`<b>`, `<a>`):
+    // their text is not plain text either.
+    let mut html_open: Vec<String> = Vec::new();
 
     for (event, range) in new_cmark_parser(text, options).into_offset_iter() {
+        if let Event::End(end) = &event
+            && !is_inline_end(end)
+        {
+            html_open.clear();
+        }
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 code.push(range.clone());
@@ -158,9 +166,13 @@ pub fn scan(text: &str, options: &MarkdownOptions) -> Scan {
                 | TagEnd::HtmlBlock
                 | TagEnd::MetadataBlock(_),
             ) => no_link_depth -= 1,
-            Event::Code(_) | Event::Html(_) | Event::InlineHtml(_) => code.push(range),
+            Event::InlineHtml(html) => {
+                track_inline_html(&html, &mut html_open);
+                code.push(range);
+            }
+            Event::Code(_) | Event::Html(_) => code.push(range),
             Event::InlineMath(_) | Event::DisplayMath(_) => code.push(range),
-            Event::Text(_) if no_link_depth == 0 => match scan.text.last_mut() {
+            Event::Text(_) if no_link_depth == 0 && html_open.is_empty() => match scan.text.last_mut() {
                 Some(last) if last.range.end == range.start => last.range.end = range.end,
                 _ => scan.text.push(TextRun { range }),
             },
@@ -182,6 +194,43 @@ pub fn scan(text: &str, options: &MarkdownOptions) -> Scan {
         .collect();
     scan.unclosed.retain(|u| !code.iter().any(|r| r.contains(&u.range.start)));
     scan
+}
+
+fn is_inline_end(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Superscript | TagEnd::Subscript | TagEnd::Link | TagEnd::Image
+    )
+}
+
+/// Void elements: they never enclose text.
+const VOID_ELEMENTS: [&str; 14] = ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"];
+
+/// Follows raw inline HTML tags: an opening tag (not void, not `/>`) opens an
+/// element, a closing tag closes it and everything opened inside it.
+fn track_inline_html(html: &str, open: &mut Vec<String>) {
+    let Some(tag) = html.strip_prefix('<') else {
+        return;
+    };
+    let (closing, tag) = match tag.strip_prefix('/') {
+        Some(rest) => (true, rest),
+        None => (false, tag),
+    };
+    let name = tag
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if name.is_empty() {
+        return; // a comment, declaration or processing instruction
+    }
+    if closing {
+        if let Some(at) = open.iter().rposition(|n| *n == name) {
+            open.truncate(at);
+        }
+    } else if !VOID_ELEMENTS.contains(&name.as_str()) && !html.trim_end().ends_with("/>") {
+        open.push(name);
+    }
 }
 
 fn trimmed(text: &str, range: Range<usize>) -> Range<usize> {
@@ -479,6 +528,14 @@ mod tests {
         let s = scan_default(text);
         let runs: Vec<_> = s.text.iter().map(|r| &text[r.range.clone()]).collect();
         assert_eq!(runs, ["An RTOS ", " ", " and RTOS's."]);
+    }
+
+    #[test]
+    fn text_runs_skip_raw_inline_html_elements() {
+        let text = "a <b>RTOS</b> b<br>c <img src=x/> d <span><i>x</i> y</span> e <!-- c --> f <a href=x>g\n\nh\n";
+        let s = scan_default(text);
+        let runs: Vec<_> = s.text.iter().map(|r| &text[r.range.clone()]).collect();
+        assert_eq!(runs, ["a ", " b", "c ", " d ", " e ", " f ", "h"]);
     }
 
     #[test]
