@@ -555,22 +555,24 @@ impl Glossary {
     }
 
     /// Reports an unknown key at `r`'s key.
-    fn unknown(&self, r: &TermRef, diags: &mut Diagnostics) {
+    /// Returns the entry suggested instead, if any.
+    fn unknown(&self, r: &TermRef, diags: &mut Diagnostics) -> Option<usize> {
         if r.key.is_empty() {
             diags
                 .error(r.key_span.clone(), "`{{#term}}` names no term")
                 .help("write the term's id, term, abbr or alias: {{#term rtos}}");
-            return;
+            return None;
         }
         let suggestion = self.suggest(&r.key);
         let d = diags.error(r.key_span.clone(), format!("unknown term `{}`", r.key));
         match suggestion {
             Some(s) => d.suggest(Some(s)),
             None => d.help(format!(
-                "a key is an id of `{}` (exactly), or a term, abbr or alias (in any case); add an entry for it there",
+                "no entry in `{}` has this id, term, abbr or alias: add one, or check the spelling",
                 self.display.display()
             )),
         };
+        suggestion.and_then(|s| self.lookup(s))
     }
 
     /// Finds and checks the references in every definition and the
@@ -737,10 +739,12 @@ impl Glossary {
             return usage;
         };
         let mut first_ref: HashMap<(usize, usize), usize> = HashMap::new();
+        // Terms suggested for a misspelt reference: not also reported unused.
+        let mut suggested = BTreeSet::new();
         for r in refs {
             let Some(entry) = self.lookup(&r.key) else {
                 if !self.malformed {
-                    self.unknown(r, diags);
+                    suggested.extend(self.unknown(r, diags));
                 }
                 continue;
             };
@@ -785,7 +789,7 @@ impl Glossary {
                 )
                 .help("add a chapter holding `{{#glossary}}` to SUMMARY.md");
         }
-        self.warn_unused(&usage, auto_link, file, diags);
+        self.warn_unused(&usage, &suggested, auto_link, file, diags);
         usage
     }
 
@@ -793,11 +797,17 @@ impl Glossary {
     fn warn_unused(
         &self,
         usage: &Usage,
+        suggested: &BTreeSet<usize>,
         auto_link: AutoLink,
         file: SourceId,
         diags: &mut Diagnostics,
     ) {
-        let mut reached: Vec<bool> = usage.used_in.iter().map(|u| !u.is_empty()).collect();
+        let mut reached: Vec<bool> = usage
+            .used_in
+            .iter()
+            .enumerate()
+            .map(|(i, u)| !u.is_empty() || suggested.contains(&i))
+            .collect();
         let mut queue: Vec<usize> = (0..self.entries.len()).filter(|i| reached[*i]).collect();
         while let Some(i) = queue.pop() {
             let entry = &self.entries[i];
@@ -995,19 +1005,27 @@ impl Glossary {
             if let Some(abbr) = &entry.abbr {
                 item.push_str(&format!(" ({})", abbr.value));
             }
-            let fragments = entry
-                .refs
+            // Raw HTML is escaped here too (with any reference inside it):
+            // a definition's markup never reaches a page as markup.
+            let def = &entry.definition.value;
+            let html = raw_html_ranges(def, cx.markdown);
+            let mut edits: Vec<_> = html
                 .iter()
-                .map(|(local, r)| {
-                    (
-                        local.clone(),
-                        r.shown
-                            .clone()
-                            .unwrap_or_else(|| self.default_shown(&r.key)),
-                    )
-                })
+                .map(|r| (r.clone(), escape(&def[r.clone()])))
                 .collect();
-            let definition = crate::markdown::splice(&entry.definition.value, fragments);
+            for (local, r) in &entry.refs {
+                if !html
+                    .iter()
+                    .any(|h| h.start < local.end && local.start < h.end)
+                {
+                    let shown = r
+                        .shown
+                        .clone()
+                        .unwrap_or_else(|| self.default_shown(&r.key));
+                    edits.push((local.clone(), shown));
+                }
+            }
+            let definition = crate::markdown::splice(def, edits);
             item.push_str("\n: ");
             item.push_str(&indent_continuation(definition.trim()));
             if !entry.aliases.is_empty() {
@@ -1192,6 +1210,20 @@ fn first_paragraph(markdown: &str, options: &MarkdownOptions) -> Option<Range<us
         let text = &markdown[range.clone()];
         range.start..range.start + text.trim_end().len()
     })
+}
+
+/// Where raw HTML is in a piece of markdown.
+fn raw_html_ranges(markdown: &str, options: &MarkdownOptions) -> Vec<Range<usize>> {
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    for (event, range) in mdbook_markdown::new_cmark_parser(markdown, options).into_offset_iter() {
+        if matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
+            match ranges.last_mut() {
+                Some(last) if last.end >= range.start => last.end = last.end.max(range.end),
+                _ => ranges.push(range),
+            }
+        }
+    }
+    ranges
 }
 
 /// The index letter of a term and its section's anchor: the first letter,
