@@ -116,6 +116,8 @@ struct Matcher {
     automaton: AhoCorasick,
     /// Per pattern: the entry and the name as written.
     patterns: Vec<(usize, String)>,
+    /// How many entries have a pattern.
+    entries: usize,
 }
 
 /// Which chapters use which terms, and the mentions auto-linking turns into
@@ -178,8 +180,7 @@ pub fn load(
     let source = diags.add_source(display, text.clone());
     glossary.file = Some(source);
     let (table, errors) = DeTable::parse_recoverable(&text);
-    glossary.malformed = !errors.is_empty();
-    report_toml_errors(&text, source, &errors, diags);
+    glossary.malformed = report_toml_errors(&text, source, &errors, diags);
 
     // In file order. A duplicated `[id]` keeps the later header's span but
     // the first table's fields: the first header is where the entry is.
@@ -226,13 +227,15 @@ pub fn load(
 
 /// Reports TOML syntax errors. A second `[id]` table is reported as a
 /// duplicate id naming the first; the errors inside it that follow from the
-/// duplicate are dropped.
+/// duplicate are dropped. Returns whether there were other errors (then the
+/// entries read may be incomplete).
 fn report_toml_errors(
     text: &str,
     source: SourceId,
     errors: &[toml::de::Error],
     diags: &mut Diagnostics,
-) {
+) -> bool {
+    let mut malformed = false;
     let headers = table_headers(text);
     let mut duplicates: Vec<Range<usize>> = Vec::new();
     for e in errors {
@@ -258,11 +261,21 @@ fn report_toml_errors(
             }
             continue;
         }
-        let range = range.start..range.end.max(range.start + 1);
+        // A message about an unterminated string would span lines.
+        let line_end = text[range.start.min(text.len())..]
+            .find('\n')
+            .map_or(text.len(), |i| range.start + i);
+        let range = if range.start == line_end {
+            range.start..range.start
+        } else {
+            range.start..range.end.min(line_end).max(range.start + 1)
+        };
         diags
             .error(Span::new(source, range), format!("malformed glossary: {}", message.replace('\n', " ")))
             .help("the glossary is TOML: one `[id]` table per term, with `term = \"...\"` and `definition = \"...\"`");
+        malformed = true;
     }
+    malformed
 }
 
 /// The `[name]` table headers of a TOML text: the name and the span of the
@@ -1081,9 +1094,15 @@ impl Matcher {
             .ascii_case_insensitive(true)
             .build(patterns.iter().map(|(_, p)| p))
             .ok()?;
+        let entries = patterns
+            .iter()
+            .map(|(e, _)| *e)
+            .collect::<BTreeSet<_>>()
+            .len();
         Some(Matcher {
             automaton,
             patterns,
+            entries,
         })
     }
 
@@ -1105,15 +1124,9 @@ impl Matcher {
             .iter()
             .map(|d| d.range.start.saturating_sub(usize::from(d.escaped))..d.range.end)
             .collect();
-        let entries = self
-            .patterns
-            .iter()
-            .map(|(e, _)| *e)
-            .collect::<BTreeSet<_>>()
-            .len();
         for run in &page.scan.text {
             let mut at = run.range.start;
-            while linked.len() < entries {
+            while linked.len() < self.entries {
                 let input = Input::new(text).span(at..run.range.end);
                 let Some(m) = self.automaton.find(input) else {
                     break;
@@ -1563,7 +1576,7 @@ see-also = ["rtos", "isr", "nope", "Real-Time Operating System"]
     #[test]
     fn duplicates_across_entries_name_both_places() {
         let text = "[a]\nterm = \"Alpha\"\nabbr = \"AL\"\ndefinition = \"x\"\n\n[b]\nterm = \"alpha\"\naliases = [\"al\", \"A\", \"Beta\", \"beta\"]\ndefinition = \"y\"\n\n[a]\nterm = \"Again\"\n";
-        let (_, diags) = load_text(text);
+        let (g, diags) = load_text(text);
         assert_eq!(
             messages(&diags),
             [
@@ -1581,6 +1594,8 @@ see-also = ["rtos", "isr", "nope", "Real-Time Operating System"]
         );
         assert!(out.contains("already the term of `a` here"), "{out}");
         assert_eq!(diags.error_count(), 4);
+        // A duplicate id is not a reason to distrust the rest of the file.
+        assert!(!g.malformed);
     }
 
     #[test]

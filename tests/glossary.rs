@@ -1,0 +1,392 @@
+//! The glossary end to end: fixture books built with mdBook as a library,
+//! snapshots of the rendered HTML and markdown, the diagnostics of broken
+//! books, and a real browser for the tooltips.
+
+mod support;
+
+use std::collections::BTreeSet;
+
+/// A page's `<main>` without the inlined assets every handbook page gets
+/// (they belong to every directive module, not to this snapshot).
+fn content(built: &support::Built, rel: &str) -> String {
+    let main = built.main(rel);
+    match main.find("<style>") {
+        Some(at) => main[..at].trim_end().to_string(),
+        None => main,
+    }
+}
+
+/// `(level: message, path:line:col)` of every diagnostic in `stderr`.
+fn diagnostics(stderr: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut lines = stderr.lines().peekable();
+    while let Some(line) = lines.next() {
+        if !(line.starts_with("error: ") || line.starts_with("warning: ")) {
+            continue;
+        }
+        if line.starts_with("error: the handbook has problems") {
+            continue;
+        }
+        let place = lines
+            .peek()
+            .and_then(|l| l.trim_start().strip_prefix("--> "))
+            .unwrap_or("")
+            .to_string();
+        out.push(format!("{place} {line}"));
+    }
+    out
+}
+
+/// Every `href="..."` in an HTML text.
+fn hrefs(html: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every `id="..."` in an HTML text.
+fn ids(html: &str) -> BTreeSet<String> {
+    html.split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Resolves a relative link found on page `from` (an output path) to
+/// `(output path, anchor)`.
+fn resolve(from: &str, href: &str) -> (String, String) {
+    let (path, anchor) = href.split_once('#').unwrap_or((href, ""));
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    if path.is_empty() {
+        return (from.to_string(), anchor.to_string());
+    }
+    for part in path.split('/') {
+        match part {
+            ".." => {
+                parts.pop();
+            }
+            "." => {}
+            p => parts.push(p),
+        }
+    }
+    (parts.join("/"), anchor.to_string())
+}
+
+#[test]
+fn glossary_page_html() {
+    let built = support::build("glossary-book");
+    insta::assert_snapshot!("glossary_page", content(&built, "appendix/glossary.html"));
+}
+
+#[test]
+fn chapter_with_references_html() {
+    let built = support::build("glossary-book");
+    insta::assert_snapshot!("chapter_embedded", content(&built, "embedded.html"));
+}
+
+#[test]
+fn index_chapter_html() {
+    let built = support::build("glossary-book");
+    insta::assert_snapshot!("chapter_readme", content(&built, "index.html"));
+}
+
+#[test]
+fn chapter_in_a_subfolder_html() {
+    let built = support::build("glossary-book");
+    insta::assert_snapshot!("chapter_sub_deep", content(&built, "sub/deep.html"));
+}
+
+#[test]
+fn every_glossary_link_lands_on_an_existing_anchor() {
+    let built = support::build("glossary-book");
+    let pages = [
+        "index.html",
+        "embedded.html",
+        "sub/deep.html",
+        "practice.html",
+        "appendix/index.html",
+        "appendix/glossary.html",
+    ];
+    let mut checked = 0;
+    for page in pages {
+        let html = content(&built, page);
+        for href in hrefs(&html) {
+            if href.starts_with("http") {
+                continue;
+            }
+            let (target, anchor) = resolve(page, &href);
+            let target_html = built.page(&target);
+            assert!(
+                anchor.is_empty() || ids(&target_html).contains(&anchor),
+                "{page}: link {href} -> {target}#{anchor}, which has no such id"
+            );
+            checked += 1;
+        }
+    }
+    // References from every page, see-also and "used in" links: all checked.
+    assert!(checked > 30, "only {checked} links checked");
+}
+
+#[test]
+fn references_link_relatively_from_every_folder() {
+    let built = support::build("glossary-book");
+    let readme = content(&built, "index.html");
+    assert!(readme.contains(r#"href="appendix/glossary.html#term-rtos""#), "{readme}");
+    let deep = content(&built, "sub/deep.html");
+    assert!(deep.contains(r#"href="../appendix/glossary.html#term-rtos""#), "{deep}");
+    let glossary = content(&built, "appendix/glossary.html");
+    for link in [
+        r#"href="../index.html#handbook-ref-rtos">Introduction</a>"#,
+        r#"href="../sub/deep.html#handbook-ref-rtos">Deep dive</a>"#,
+        r#"href="index.html#handbook-ref-rtos">Appendix</a>"#,
+        r#"href="../practice.html#handbook-ref-firmware">Practice</a>"#,
+        r##"href="#term-isr">Interrupt Service Routine</a>"##,
+    ] {
+        assert!(glossary.contains(link), "missing {link}");
+    }
+}
+
+#[test]
+fn glossary_page_is_sorted_with_a_letter_index_and_one_anchor_per_term() {
+    let built = support::build("glossary-book");
+    let html = content(&built, "appendix/glossary.html");
+    let order: Vec<usize> = ["term-i8051", "term-firmware", "term-isr", "term-pic", "term-rtos", "term-watchdog"]
+        .iter()
+        .map(|id| {
+            let needle = format!("<dt id=\"{id}\">");
+            assert_eq!(html.matches(&needle).count(), 1, "{id}");
+            html.find(&needle).unwrap()
+        })
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "not sorted: {order:?}");
+    for letter in ["other", "f", "i", "p", "r", "w"] {
+        assert!(html.contains(&format!(r##"<a href="#glossary-{letter}">"##)), "{letter}");
+        assert!(html.contains(&format!(r#"id="glossary-{letter}""#)), "{letter}");
+    }
+}
+
+#[test]
+fn auto_links_the_first_plain_mention_only() {
+    let built = support::build("glossary-book");
+    let html = content(&built, "embedded.html");
+    // Heading, link, raw HTML and the second mention stay plain.
+    assert!(html.contains(r#"<h2 id="what-an-rtos-is"><a class="header" href="#what-an-rtos-is">What an RTOS is</a></h2>"#), "{html}");
+    assert_eq!(html.matches(r#"href="appendix/glossary.html#term-rtos""#).count(), 1, "{html}");
+    assert!(html.contains("a second RTOS mention stays plain"), "{html}");
+    assert!(html.contains("<b>RTOS</b>"), "{html}");
+    // After an explicit reference, a mention is not linked again.
+    assert!(html.contains("and ISRs come later, so they stay plain"), "{html}");
+    // A reference in a heading is text (anchored for backlinks), not a link.
+    assert!(html.contains(r#"About <span id="handbook-ref-watchdog">watchdog timer</span>"#), "{html}");
+    // The glossary page's own text is never auto-linked.
+    let glossary = content(&built, "appendix/glossary.html");
+    assert!(glossary.contains("A mention of an RTOS here is not linked"), "{glossary}");
+}
+
+#[test]
+fn definitions_are_escaped_everywhere() {
+    let built = support::build("glossary-book");
+    for page in ["appendix/glossary.html", "practice.html", "embedded.html"] {
+        let html = built.page(page);
+        assert!(!html.contains("<script>alert(1)"), "{page}");
+    }
+    assert!(content(&built, "appendix/glossary.html").contains("Never &lt;script&gt;alert(1)&lt;/script&gt; here."));
+    let markdown = support::build_markdown("glossary-book");
+    assert!(!markdown.page("appendix/glossary.md").contains("<script>"));
+}
+
+#[test]
+fn markdown_renderer_gets_text_and_a_definition_list() {
+    let built = support::build_markdown("glossary-book");
+    insta::assert_snapshot!("markdown_glossary", built.page("appendix/glossary.md"));
+    assert_eq!(
+        built.page("sub/deep.md"),
+        "# Deep dive\n\nInside an interrupt service routine, keep the work short. See RTOS and\nthe scheduler.\n"
+    );
+    let practice = built.page("practice.md");
+    assert!(practice.contains("You: How do you test firmware on a PIC?"), "{practice}");
+}
+
+#[test]
+fn broken_glossary_reports_every_problem_at_its_place() {
+    let outcome = support::check("glossary-broken");
+    assert!(!outcome.success, "{}", outcome.stderr);
+    assert_eq!(
+        diagnostics(&outcome.stderr),
+        [
+            "src/glossary.toml:4:1 error: unknown field `defintion` in `rtos`",
+            "src/glossary.toml:1:1 error: `rtos` has no `definition`",
+            "src/glossary.toml:6:2 error: `ISR` is not a valid id",
+            "src/glossary.toml:14:14 error: `definition` of `isr-2` is empty",
+            "src/glossary.toml:13:8 error: duplicate abbr `rtos`",
+            "src/glossary.toml:8:49 error: unknown term `rots`",
+            "src/glossary.toml:9:21 error: `see-also` names an unknown id `watchdg`",
+            "src/chapter.md:3:12 error: unknown term `RTSO`",
+            "src/chapter.md:3:31 error: unknown term `Interupt Service Routine`",
+            "src/chapter.md:6:26 error: unknown term `wachdog`",
+            "src/chapter.md:10:23 error: unknown term `ISRR`",
+            "src/glossary.toml:11:2 warning: term `isr-2` is never used",
+            "src/glossary.toml:16:2 warning: term `unused` is never used",
+        ]
+    );
+    let stderr = &outcome.stderr;
+    for help in [
+        "help: did you mean `definition`?",
+        "e.g. `isr`",
+        "already the id of `rtos` here",
+        "help: did you mean `rtos`?",
+        "help: did you mean `Interrupt Service Routine`?",
+        "help: did you mean `ISR`?",
+        "reference it with `{{#term unused}}` or mention \"Bootloader\" in a chapter",
+    ] {
+        assert!(stderr.contains(help), "missing `{help}` in\n{stderr}");
+    }
+    assert!(stderr.contains("handbook: failed with 11 errors, 2 warnings"), "{stderr}");
+}
+
+#[test]
+fn malformed_glossary_names_the_line() {
+    let outcome = support::check("glossary-malformed");
+    assert!(!outcome.success);
+    assert_eq!(
+        diagnostics(&outcome.stderr),
+        [
+            "src/glossary.toml:3:31 error: malformed glossary: invalid basic string, expected `\"`",
+            "src/glossary.toml:9:2 error: duplicate id `rtos`",
+        ]
+    );
+    assert!(outcome.stderr.contains("first defined here"), "{}", outcome.stderr);
+}
+
+#[test]
+fn missing_glossary_says_where_it_was_expected() {
+    let outcome = support::check("glossary-missing");
+    assert!(!outcome.success);
+    assert_eq!(
+        diagnostics(&outcome.stderr),
+        [
+            "src/glossary.md:3:1 error: `{{#glossary}}` shows the glossary, but `src/terms/glossary.toml` does not exist",
+            "src/chapter.md:3:12 error: unknown term `rtos`: the book has no glossary",
+        ]
+    );
+}
+
+#[test]
+fn without_a_glossary_page_references_are_focusable_terms() {
+    let outcome = support::check("glossary-nopage");
+    assert!(outcome.success, "{}", outcome.stderr);
+    assert_eq!(
+        diagnostics(&outcome.stderr),
+        [" warning: the book has a glossary but no page shows it: term references show their definition, but link nowhere"]
+    );
+    let built = support::build("glossary-nopage");
+    let html = content(&built, "chapter.html");
+    assert!(!html.contains("<a class=\"handbook-term\""), "{html}");
+    assert!(html.contains(r#"<span class="handbook-term" tabindex="0""#), "{html}");
+    assert!(html.contains(r#"role="tooltip""#), "{html}");
+    // auto-link = "none": the plain mention stays plain.
+    assert!(html.contains("a plain RTOS mention stays plain"), "{html}");
+}
+
+/// Presses Tab until a term reference has the focus; returns its tooltip's id.
+fn tab_to_first_reference(tab: &support::Tab) -> String {
+    for _ in 0..400 {
+        tab.press_key("Tab");
+        let id = tab.eval(
+            "document.activeElement && document.activeElement.matches('.handbook-term') \
+             ? document.activeElement.getAttribute('aria-describedby') : null",
+        );
+        if let Some(id) = id.as_str() {
+            return id.to_string();
+        }
+    }
+    panic!("Tab never reached a term reference");
+}
+
+#[test]
+fn browser_focus_shows_the_definition_and_the_link_lands_on_the_entry() {
+    let Some(browser) = support::browser() else {
+        return;
+    };
+    let built = support::build("glossary-book");
+    let tab = browser.open(&built, "sub/deep.html");
+    let tip_state = |id: &str| {
+        tab.eval(&format!(
+            "(() => {{ const tip = document.getElementById('{id}'); const s = getComputedStyle(tip); \
+             const r = tip.getBoundingClientRect(); \
+             return {{ visible: s.visibility === 'visible' && s.opacity === '1', \
+                      width: r.width, height: r.height, left: r.left, right: r.right, \
+                      viewport: document.documentElement.clientWidth, role: tip.getAttribute('role'), \
+                      text: tip.textContent }}; }})()"
+        ))
+    };
+    // Hidden until the reference is focused.
+    let first = tab.eval("document.querySelector('.handbook-term').getAttribute('aria-describedby')");
+    let first = first.as_str().expect("a reference on the page").to_string();
+    assert_eq!(tip_state(&first)["visible"], false);
+
+    let id = tab_to_first_reference(&tab);
+    assert_eq!(id, first, "the first reference in tab order");
+    tab.wait_for(&format!(
+        "getComputedStyle(document.getElementById('{id}')).opacity === '1'"
+    ));
+    let state = tip_state(&id);
+    assert_eq!(state["visible"], true, "{state}");
+    assert_eq!(state["role"], "tooltip");
+    assert!(state["width"].as_f64().unwrap() > 50.0 && state["height"].as_f64().unwrap() > 10.0, "{state}");
+    assert!(state["left"].as_f64().unwrap() >= 0.0, "{state}");
+    assert!(state["right"].as_f64().unwrap() <= state["viewport"].as_f64().unwrap(), "{state}");
+    assert!(
+        state["text"].as_str().unwrap().contains("Code the CPU runs when an interrupt fires"),
+        "{state}"
+    );
+
+    // Escape dismisses it while the focus stays.
+    tab.press_key("Escape");
+    tab.wait_for(&format!(
+        "getComputedStyle(document.getElementById('{id}')).visibility === 'hidden'"
+    ));
+    assert_eq!(tab.eval("document.activeElement.matches('.handbook-term')"), true);
+
+    // Following the link lands on the entry.
+    tab.press_key("Enter");
+    tab.wait_for("location.pathname.endsWith('/appendix/glossary.html') && location.hash === '#term-isr'");
+    tab.wait_for("document.readyState === 'complete'");
+    let target = tab.eval(
+        "(() => { const t = document.querySelector(':target'); const r = t.getBoundingClientRect(); \
+         return { id: t.id, tag: t.tagName, top: r.top, bottom: r.bottom, height: window.innerHeight, \
+                  text: t.textContent }; })()",
+    );
+    assert_eq!(target["id"], "term-isr", "{target}");
+    assert_eq!(target["tag"], "DT", "{target}");
+    assert!(target["text"].as_str().unwrap().contains("Interrupt Service Routine"), "{target}");
+    let (top, height) = (target["top"].as_f64().unwrap(), target["height"].as_f64().unwrap());
+    assert!(top >= 0.0 && top < height, "the entry is scrolled into view: {target}");
+}
+
+#[test]
+fn browser_tooltip_stays_inside_a_narrow_viewport() {
+    let Some(browser) = support::browser() else {
+        return;
+    };
+    let built = support::build("glossary-book");
+    let tab = browser.open(&built, "embedded.html");
+    // Put the last reference of the table at the right edge of a narrow
+    // layout, then focus it: the script shifts the tooltip back inside.
+    let id = tab.eval(
+        "(() => { document.body.style.width = '100%'; const ref = document.querySelector('#handbook-ref-pic').closest('.handbook-ref'); \
+         ref.style.position = 'fixed'; ref.style.right = '0px'; ref.style.top = '40px'; \
+         const a = ref.querySelector('.handbook-term'); a.focus(); return a.getAttribute('aria-describedby'); })()",
+    );
+    let id = id.as_str().unwrap().to_string();
+    tab.wait_for(&format!("getComputedStyle(document.getElementById('{id}')).opacity === '1'"));
+    let inside = tab.eval(&format!(
+        "(() => {{ const r = document.getElementById('{id}').getBoundingClientRect(); \
+         return r.left >= 0 && r.right <= document.documentElement.clientWidth; }})()"
+    ));
+    assert_eq!(inside, true);
+}
