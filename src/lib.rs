@@ -177,7 +177,9 @@ fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> V
         let mut reported = std::collections::HashSet::new();
         for (span, message) in failures.take() {
             if reported.insert(message.clone()) {
-                diags.error(span, message);
+                diags
+                    .error(span, message)
+                    .help("a template override in the book's `theme/handbook/` asks for data the template is not given");
             }
         }
         if edits.is_empty() {

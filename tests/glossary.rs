@@ -390,3 +390,25 @@ fn browser_tooltip_stays_inside_a_narrow_viewport() {
     ));
     assert_eq!(inside, true);
 }
+
+#[test]
+fn templates_are_overridable_from_the_book() {
+    let built = support::build("glossary-override");
+    let chapter = content(&built, "chapter.html");
+    assert!(
+        chapter.contains(r#"<a class="my-term" href="glossary.html#term-rtos" title="Real-Time Operating System">RTOS</a>"#),
+        "{chapter}"
+    );
+    let glossary = content(&built, "glossary.html");
+    assert!(glossary.contains(r#"<li id="term-rtos">Real-Time Operating System: Schedules tasks.</li>"#), "{glossary}");
+}
+
+#[test]
+fn a_broken_reference_template_is_reported_once() {
+    let outcome = support::check("glossary-override-broken");
+    assert!(!outcome.success);
+    let found = diagnostics(&outcome.stderr);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("src/chapter.md:3:4 error: template `glossary-term` failed"), "{found:?}");
+    assert!(outcome.stderr.contains("definition_text"), "{}", outcome.stderr);
+}
