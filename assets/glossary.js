@@ -1,7 +1,8 @@
 /* Glossary references: the tooltip is in the page already and CSS shows it
    on hover and focus. This adds tap-to-show on touch screens (a second tap
-   follows the link), Escape to dismiss, and keeps the tooltip inside the
-   viewport. */
+   follows the link), Escape to dismiss, and pins a shown tooltip to the
+   viewport next to its reference: inside the window, above the reference
+   when there is no room below, never clipped by a scrolling table. */
 (function () {
     "use strict";
     if (window.handbookGlossary) {
@@ -11,40 +12,58 @@
 
     var OPEN = "handbook-ref-open";
     var DISMISSED = "handbook-ref-dismissed";
+    var PLACED = "handbook-tip-placed";
     var ABOVE = "handbook-tip-above";
     var MARGIN = 8;
+    var GAP = 6;
     var lastPointer = "mouse";
 
     function refOf(node) {
         return node && node.closest ? node.closest(".handbook-ref") : null;
     }
 
-    // Moves the tooltip back inside the viewport: sideways when it sticks
-    // out left or right, above the reference when there is no room below.
+    function shownRefs() {
+        return document.querySelectorAll(
+            ".handbook-ref:hover, .handbook-ref:focus-within, .handbook-ref." + OPEN
+        );
+    }
+
+    // Pins the shown tooltip of `ref` to the viewport: below the reference's
+    // first line, moved left to fit, or above when there is no room below.
     function place(ref) {
         var tip = ref.querySelector(".handbook-term-tip");
-        if (!tip) {
+        var term = ref.querySelector(".handbook-term");
+        if (!tip || !term || getComputedStyle(tip).display === "none") {
             return;
         }
+        ref.classList.add(PLACED);
         ref.classList.remove(ABOVE);
-        tip.style.removeProperty("--handbook-tip-shift");
-        var rect = tip.getBoundingClientRect();
+        var lines = term.getClientRects();
+        var anchor = lines.length ? lines[0] : term.getBoundingClientRect();
         var width = document.documentElement.clientWidth;
-        var shift = 0;
-        if (rect.right > width - MARGIN) {
-            shift = width - MARGIN - rect.right;
-        }
-        if (rect.left + shift < MARGIN) {
-            shift = MARGIN - rect.left;
-        }
-        if (shift !== 0) {
-            tip.style.setProperty("--handbook-tip-shift", Math.round(shift) + "px");
-        }
-        var below = window.innerHeight - rect.bottom;
-        var anchor = ref.getBoundingClientRect();
-        if (below < MARGIN && anchor.top - rect.height - MARGIN > 0) {
+        var height = window.innerHeight;
+        var w = tip.offsetWidth;
+        var h = tip.offsetHeight;
+        var x = Math.max(MARGIN, Math.min(anchor.left, width - MARGIN - w));
+        var y = anchor.bottom + GAP;
+        if (y + h > height - MARGIN && anchor.top - GAP - h >= MARGIN) {
+            y = anchor.top - GAP - h;
             ref.classList.add(ABOVE);
         }
+        tip.style.setProperty("--handbook-tip-x", x + "px");
+        tip.style.setProperty("--handbook-tip-y", y + "px");
+        // A transformed ancestor makes `fixed` relative to itself: correct
+        // by what actually happened.
+        var rect = tip.getBoundingClientRect();
+        if (Math.abs(rect.left - x) > 0.5 || Math.abs(rect.top - y) > 0.5) {
+            tip.style.setProperty("--handbook-tip-x", 2 * x - rect.left + "px");
+            tip.style.setProperty("--handbook-tip-y", 2 * y - rect.top + "px");
+        }
+    }
+
+    function show(ref) {
+        ref.classList.remove(DISMISSED);
+        place(ref);
     }
 
     function closeAll(except) {
@@ -54,11 +73,6 @@
                 open[i].classList.remove(OPEN);
             }
         }
-    }
-
-    function show(ref) {
-        ref.classList.remove(DISMISSED);
-        place(ref);
     }
 
     document.addEventListener("mouseover", function (event) {
@@ -96,11 +110,11 @@
     // On touch, the first tap on a reference shows its definition; a second
     // tap follows the link. A tap anywhere else closes it.
     document.addEventListener("click", function (event) {
-        var term = event.target.closest ? event.target.closest(".handbook-term") : null;
-        var ref = refOf(term);
         if (lastPointer !== "touch") {
             return;
         }
+        var term = event.target.closest ? event.target.closest(".handbook-term") : null;
+        var ref = refOf(term);
         if (!ref) {
             if (!refOf(event.target)) {
                 closeAll(null);
@@ -119,12 +133,28 @@
         if (event.key !== "Escape") {
             return;
         }
-        var shown = document.querySelectorAll(
-            ".handbook-ref:hover, .handbook-ref:focus-within, .handbook-ref." + OPEN
-        );
+        var shown = shownRefs();
         for (var i = 0; i < shown.length; i++) {
             shown[i].classList.remove(OPEN);
             shown[i].classList.add(DISMISSED);
         }
     });
+
+    // A pinned tooltip follows its reference when anything scrolls.
+    var pending = false;
+    function replace() {
+        if (pending) {
+            return;
+        }
+        pending = true;
+        window.requestAnimationFrame(function () {
+            pending = false;
+            var shown = shownRefs();
+            for (var i = 0; i < shown.length; i++) {
+                place(shown[i]);
+            }
+        });
+    }
+    window.addEventListener("scroll", replace, { capture: true, passive: true });
+    window.addEventListener("resize", replace, { passive: true });
 })();

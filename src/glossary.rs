@@ -762,8 +762,15 @@ impl Glossary {
                 continue;
             };
             if let Some(page) = r.page {
-                let at = first_ref.entry((page, entry)).or_insert(r.span.range.start);
-                *at = (*at).min(r.span.range.start);
+                // Only a reference that is a link (not one in a heading)
+                // stops auto-linking later mentions.
+                if pages
+                    .get(page)
+                    .is_some_and(|p| in_running_text(p, r.span.range.start))
+                {
+                    let at = first_ref.entry((page, entry)).or_insert(r.span.range.start);
+                    *at = (*at).min(r.span.range.start);
+                }
                 if Some(page) != usage.glossary_page {
                     usage.record(entry, page, r.span.range.start);
                 }
@@ -1671,6 +1678,7 @@ see-also = ["rtos", "isr", "nope", "Real-Time Operating System"]
                 vec!["rtos=RTOS"],
             ),
             ("{{#term isr}} then ISR", vec![]),
+            ("# About {{#term isr}}\n\nAn ISR.", vec!["isr=ISR"]),
             ("ISR then {{#term isr}}", vec!["isr=ISR"]),
             (
                 "{{#term rtos|the RTOS}} \\{{#term RTOS}} {{#include RTOS.md}}",

@@ -142,7 +142,7 @@ fn references_link_relatively_from_every_folder() {
     for link in [
         r#"href="../index.html#handbook-ref-rtos">Introduction</a>"#,
         r#"href="../sub/deep.html#handbook-ref-rtos">Deep dive</a>"#,
-        r#"href="index.html#handbook-ref-rtos">Appendix</a>"#,
+        r#"href="../appendix/index.html#handbook-ref-rtos">Appendix</a>"#,
         r#"href="../practice.html#handbook-ref-firmware">Practice</a>"#,
         r##"href="#term-isr">Interrupt Service Routine</a>"##,
     ] {
@@ -174,7 +174,7 @@ fn auto_links_the_first_plain_mention_only() {
     let built = support::build("glossary-book");
     let html = content(&built, "embedded.html");
     // Heading, link, raw HTML and the second mention stay plain.
-    assert!(html.contains(r#"<h2 id="what-an-rtos-is"><a class="header" href="#what-an-rtos-is">What an RTOS is</a></h2>"#), "{html}");
+    assert!(html.contains(r##"<h2 id="what-an-rtos-is"><a class="header" href="#what-an-rtos-is">What an RTOS is</a></h2>"##), "{html}");
     assert_eq!(html.matches(r#"href="appendix/glossary.html#term-rtos""#).count(), 1, "{html}");
     assert!(html.contains("a second RTOS mention stays plain"), "{html}");
     assert!(html.contains("<b>RTOS</b>"), "{html}");
@@ -182,6 +182,8 @@ fn auto_links_the_first_plain_mention_only() {
     assert!(html.contains("and ISRs come later, so they stay plain"), "{html}");
     // A reference in a heading is text (anchored for backlinks), not a link.
     assert!(html.contains(r#"About <span id="handbook-ref-watchdog">watchdog timer</span>"#), "{html}");
+    // ... which does not stop the first mention in running text from linking.
+    assert!(html.contains(r#"<p>A <span class="handbook-ref"><a class="handbook-term" href="appendix/glossary.html#term-watchdog""#), "{html}");
     // The glossary page's own text is never auto-linked.
     let glossary = content(&built, "appendix/glossary.html");
     assert!(glossary.contains("A mention of an RTOS here is not linked"), "{glossary}");
@@ -281,7 +283,7 @@ fn without_a_glossary_page_references_are_focusable_terms() {
     assert!(outcome.success, "{}", outcome.stderr);
     assert_eq!(
         diagnostics(&outcome.stderr),
-        [" warning: the book has a glossary but no page shows it: term references show their definition, but link nowhere"]
+        ["src/glossary.toml warning: the book has a glossary but no page shows it: term references show their definition, but link nowhere"]
     );
     let built = support::build("glossary-nopage");
     let html = content(&built, "chapter.html");
@@ -292,19 +294,20 @@ fn without_a_glossary_page_references_are_focusable_terms() {
     assert!(html.contains("a plain RTOS mention stays plain"), "{html}");
 }
 
-/// Presses Tab until a term reference has the focus; returns its tooltip's id.
-fn tab_to_first_reference(tab: &support::Tab) -> String {
+/// Presses Tab (real key events) until the focused element matches
+/// `selector`; returns the `aria-describedby` of the focused element.
+fn tab_to(tab: &support::Tab, selector: &str) -> String {
     for _ in 0..400 {
         tab.press_key("Tab");
-        let id = tab.eval(
-            "document.activeElement && document.activeElement.matches('.handbook-term') \
-             ? document.activeElement.getAttribute('aria-describedby') : null",
-        );
+        let id = tab.eval(&format!(
+            "document.activeElement && document.activeElement.matches('{selector}') \
+             ? document.activeElement.getAttribute('aria-describedby') : null"
+        ));
         if let Some(id) = id.as_str() {
             return id.to_string();
         }
     }
-    panic!("Tab never reached a term reference");
+    panic!("Tab never reached `{selector}`");
 }
 
 #[test]
@@ -318,7 +321,9 @@ fn browser_focus_shows_the_definition_and_the_link_lands_on_the_entry() {
         tab.eval(&format!(
             "(() => {{ const tip = document.getElementById('{id}'); const s = getComputedStyle(tip); \
              const r = tip.getBoundingClientRect(); \
-             return {{ visible: s.visibility === 'visible' && s.opacity === '1', \
+             const top = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2); \
+             return {{ visible: s.display !== 'none' && s.visibility === 'visible', \
+                      on_top: !!top && tip.contains(top), \
                       width: r.width, height: r.height, left: r.left, right: r.right, \
                       viewport: document.documentElement.clientWidth, role: tip.getAttribute('role'), \
                       text: tip.textContent }}; }})()"
@@ -329,13 +334,14 @@ fn browser_focus_shows_the_definition_and_the_link_lands_on_the_entry() {
     let first = first.as_str().expect("a reference on the page").to_string();
     assert_eq!(tip_state(&first)["visible"], false);
 
-    let id = tab_to_first_reference(&tab);
+    let id = tab_to(&tab, ".handbook-term");
     assert_eq!(id, first, "the first reference in tab order");
     tab.wait_for(&format!(
-        "getComputedStyle(document.getElementById('{id}')).opacity === '1'"
+        "getComputedStyle(document.getElementById('{id}')).display !== 'none'"
     ));
     let state = tip_state(&id);
     assert_eq!(state["visible"], true, "{state}");
+    assert_eq!(state["on_top"], true, "nothing covers the tooltip: {state}");
     assert_eq!(state["role"], "tooltip");
     assert!(state["width"].as_f64().unwrap() > 50.0 && state["height"].as_f64().unwrap() > 10.0, "{state}");
     assert!(state["left"].as_f64().unwrap() >= 0.0, "{state}");
@@ -348,7 +354,7 @@ fn browser_focus_shows_the_definition_and_the_link_lands_on_the_entry() {
     // Escape dismisses it while the focus stays.
     tab.press_key("Escape");
     tab.wait_for(&format!(
-        "getComputedStyle(document.getElementById('{id}')).visibility === 'hidden'"
+        "getComputedStyle(document.getElementById('{id}')).display === 'none'"
     ));
     assert_eq!(tab.eval("document.activeElement.matches('.handbook-term')"), true);
 
@@ -369,26 +375,40 @@ fn browser_focus_shows_the_definition_and_the_link_lands_on_the_entry() {
 }
 
 #[test]
-fn browser_tooltip_stays_inside_a_narrow_viewport() {
+fn browser_tooltip_stays_inside_the_viewport() {
     let Some(browser) = support::browser() else {
         return;
     };
     let built = support::build("glossary-book");
     let tab = browser.open(&built, "embedded.html");
-    // Put the last reference of the table at the right edge of a narrow
-    // layout, then focus it: the script shifts the tooltip back inside.
-    let id = tab.eval(
-        "(() => { document.body.style.width = '100%'; const ref = document.querySelector('#handbook-ref-pic').closest('.handbook-ref'); \
-         ref.style.position = 'fixed'; ref.style.right = '0px'; ref.style.top = '40px'; \
-         const a = ref.querySelector('.handbook-term'); a.focus(); return a.getAttribute('aria-describedby'); })()",
+    // Pin one reference to the right edge and the next one to the bottom,
+    // then reach them with the keyboard: the script moves each tooltip back
+    // inside the viewport (left of the edge, above the reference).
+    tab.eval(
+        "(() => { const pin = (id, css) => Object.assign(document.getElementById(id).closest('.handbook-ref').style, css); \
+         pin('handbook-ref-pic', { position: 'fixed', right: '0px', top: '40px' }); \
+         pin('handbook-ref-i8051', { position: 'fixed', left: '20px', bottom: '0px' }); })()",
     );
-    let id = id.as_str().unwrap().to_string();
-    tab.wait_for(&format!("getComputedStyle(document.getElementById('{id}')).opacity === '1'"));
-    let inside = tab.eval(&format!(
-        "(() => {{ const r = document.getElementById('{id}').getBoundingClientRect(); \
-         return r.left >= 0 && r.right <= document.documentElement.clientWidth; }})()"
-    ));
-    assert_eq!(inside, true);
+    let geometry = |id: &str| {
+        tab.wait_for(&format!(
+            "getComputedStyle(document.getElementById('{id}')).display !== 'none'"
+        ));
+        tab.eval(&format!(
+            "(() => {{ const tip = document.getElementById('{id}').getBoundingClientRect(); \
+             const link = document.querySelector('[aria-describedby=\"{id}\"]').getBoundingClientRect(); \
+             return {{ left: tip.left, right: tip.right, top: tip.top, bottom: tip.bottom, link_top: link.top, \
+                      width: document.documentElement.clientWidth, height: window.innerHeight }}; }})()"
+        ))
+    };
+    let f = |v: &serde_json::Value, k: &str| v[k].as_f64().unwrap();
+
+    let right = geometry(&tab_to(&tab, "#handbook-ref-pic"));
+    assert!(f(&right, "left") >= 0.0 && f(&right, "right") <= f(&right, "width"), "{right}");
+    assert!(f(&right, "top") > f(&right, "link_top"), "below the reference: {right}");
+
+    let bottom = geometry(&tab_to(&tab, "#handbook-ref-i8051"));
+    assert!(f(&bottom, "bottom") <= f(&bottom, "link_top"), "above the reference: {bottom}");
+    assert!(f(&bottom, "top") >= 0.0 && f(&bottom, "bottom") <= f(&bottom, "height"), "{bottom}");
 }
 
 #[test]
