@@ -132,22 +132,12 @@ impl Diagnostics {
 
     /// Reports an error at `span`.
     pub fn error(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
-        self.push(
-            Severity::Error,
-            span.source,
-            Some(span.range),
-            message.into(),
-        )
+        self.push(Severity::Error, span.source, Some(span.range), message.into())
     }
 
     /// Reports a warning at `span`.
     pub fn warning(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
-        self.push(
-            Severity::Warning,
-            span.source,
-            Some(span.range),
-            message.into(),
-        )
+        self.push(Severity::Warning, span.source, Some(span.range), message.into())
     }
 
     /// Reports a problem with a whole file (no line to point at).

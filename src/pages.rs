@@ -11,13 +11,7 @@ use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 /// mdBook's own `{{#...}}` directives, expanded by its `links` preprocessor.
-pub const MDBOOK_DIRECTIVES: [&str; 5] = [
-    "include",
-    "rustdoc_include",
-    "playground",
-    "playpen",
-    "title",
-];
+pub const MDBOOK_DIRECTIVES: [&str; 5] = ["include", "rustdoc_include", "playground", "playpen", "title"];
 
 /// One chapter.
 #[derive(Debug)]
@@ -162,17 +156,15 @@ pub fn check_includes(
                 .chain(
                     scan.inline
                         .iter()
-                        .filter(|i| {
-                            !i.in_code
-                                && !i.escaped
-                                && !MDBOOK_DIRECTIVES.contains(&i.name.as_str())
-                        })
+                        .filter(|i| !i.in_code && !i.escaped && !MDBOOK_DIRECTIVES.contains(&i.name.as_str()))
                         .map(|i| (i.range.start, format!("`{{{{#{}}}}}`", i.name))),
                 )
                 .min();
             if let Some((offset, what)) = hidden {
-                let inner =
-                    diags.add_source(page_display_dir(diags, page).join(&relative), text.clone());
+                let inner = diags.add_source(
+                    page_display_dir(diags, page).join(&relative),
+                    text.clone(),
+                );
                 diags
                     .error(
                         page.span(d.range.clone()),
@@ -272,17 +264,8 @@ mod tests {
 
     #[test]
     fn links_are_relative_to_the_page() {
-        assert_eq!(
-            page("a.md").link_to("glossary.html", Some("t")),
-            "glossary.html#t"
-        );
-        assert_eq!(
-            page("sub/a.md").link_to("glossary.html", None),
-            "../glossary.html"
-        );
-        assert_eq!(
-            page("glossary.md").link_to("glossary.html", Some("t")),
-            "#t"
-        );
+        assert_eq!(page("a.md").link_to("glossary.html", Some("t")), "glossary.html#t");
+        assert_eq!(page("sub/a.md").link_to("glossary.html", None), "../glossary.html");
+        assert_eq!(page("glossary.md").link_to("glossary.html", Some("t")), "#t");
     }
 }
