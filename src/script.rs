@@ -34,7 +34,7 @@ use crate::render::{Format, RenderCx, Template, escape};
 use mdbook_markdown::MarkdownOptions;
 use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -86,8 +86,6 @@ pub struct Script {
     outcomes: Vec<Outcome>,
     /// Placeholder labels, in order of first use.
     placeholders: Vec<String>,
-    /// `{{#term}}` references in lines and outcome labels.
-    terms: Vec<TermRef>,
 }
 
 /// A line of dialogue or a stage direction, continuation lines included.
@@ -121,6 +119,10 @@ pub struct Scripts {
     declared: BTreeMap<String, String>,
     /// The book's root, where `book.toml` is.
     root: PathBuf,
+    /// Every placeholder label used, also by scripts with a broken id.
+    used: BTreeSet<String>,
+    /// Every `{{#term}}` in lines and outcome labels, also of such scripts.
+    terms: Vec<TermRef>,
 }
 
 /// Parses every script block in the book. `placeholders` are the declared
@@ -132,22 +134,24 @@ pub fn collect(
     root: &Path,
     diags: &mut Diagnostics,
 ) -> Scripts {
-    let mut list = Vec::new();
+    let mut scripts = Scripts {
+        list: Vec::new(),
+        declared: placeholders.clone(),
+        root: root.to_path_buf(),
+        used: BTreeSet::new(),
+        terms: Vec::new(),
+    };
     for page in pages {
         for (block_index, block) in page.scan.fenced.iter().enumerate() {
             if block.kind != KIND {
                 continue;
             }
-            if let Some(script) = parse(page, block_index, block, placeholders, diags) {
-                list.push(script);
+            if let Some(script) = parse(page, block_index, block, &mut scripts, diags) {
+                scripts.list.push(script);
             }
         }
     }
-    Scripts {
-        list,
-        declared: placeholders.clone(),
-        root: root.to_path_buf(),
-    }
+    scripts
 }
 
 /// A cast member and where the name is written.
@@ -188,7 +192,7 @@ fn parse(
     page: &Page,
     block_index: usize,
     block: &FencedBlock,
-    declared: &BTreeMap<String, String>,
+    book: &mut Scripts,
     diags: &mut Diagnostics,
 ) -> Option<Script> {
     let fence_line = fence_line(diags.text(page.source), block);
@@ -205,7 +209,7 @@ fn parse(
     let mut reader = Reader {
         page,
         cast: cast.as_deref(),
-        declared,
+        declared: &book.declared,
         diags,
         beats: vec![Vec::new()],
         outcomes: Vec::new(),
@@ -243,6 +247,8 @@ fn parse(
                 ));
         }
     }
+    book.terms.extend(terms);
+    book.used.extend(placeholders.iter().cloned());
     Some(Script {
         id: id?,
         title,
@@ -252,7 +258,6 @@ fn parse(
         beats,
         outcomes,
         placeholders,
-        terms,
     })
 }
 
@@ -719,7 +724,7 @@ impl Scripts {
 
     /// Every `{{#term}}` reference in the scripts, for the glossary to check.
     pub fn terms(&self) -> impl Iterator<Item = &TermRef> {
-        self.list.iter().flat_map(|s| &s.terms)
+        self.terms.iter()
     }
 
     /// Book-wide checks: every outcome links to a script that exists; every
@@ -745,19 +750,13 @@ impl Scripts {
     /// Reports declared placeholders that no script can or does use, at their
     /// line in book.toml.
     fn check_declared(&self, diags: &mut Diagnostics) {
-        let used: Vec<&str> = self
-            .list
-            .iter()
-            .flat_map(|s| &s.placeholders)
-            .map(String::as_str)
-            .collect();
         let problems: Vec<(&str, Severity)> = self
             .declared
             .keys()
             .filter_map(|label| {
                 if !is_placeholder_label(label) {
                     Some((label.as_str(), Severity::Error))
-                } else if !used.contains(&label.as_str()) {
+                } else if !self.used.contains(label) {
                     Some((label.as_str(), Severity::Warning))
                 } else {
                     None
@@ -1243,7 +1242,8 @@ mod tests {
             "[Your Name]"
         );
         assert_eq!(label, "Your Name");
-        assert_eq!(&chapter[s.terms[0].key_span.range.clone()], "rtos");
+        let term = scripts.terms().next().unwrap();
+        assert_eq!(&chapter[term.key_span.range.clone()], "rtos");
     }
 
     #[test]
@@ -1407,6 +1407,24 @@ mod tests {
             scripts.iter().count(),
             1,
             "the script is still known, for id checks"
+        );
+    }
+
+    #[test]
+    fn a_script_without_id_still_counts_its_placeholders_and_terms() {
+        let (scripts, diags) = run(
+            "```script cast=\"You\"\nYou: [Your Name] {{#term x}}\n```\n",
+            &[("Your Name", "")],
+        );
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(
+            diags[0].starts_with("1:1 error: script block has no `id`"),
+            "{diags:?}"
+        );
+        assert_eq!(scripts.iter().count(), 0);
+        assert_eq!(
+            scripts.terms().map(|t| t.key.as_str()).collect::<Vec<_>>(),
+            ["x"]
         );
     }
 
