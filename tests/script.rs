@@ -107,7 +107,7 @@ fn a_broken_book_reports_every_problem_at_its_place() {
 }
 
 /// Types `text` into the focused element, one real key event per character.
-fn type_text(tab: &support::Tab, text: &str) {
+fn type_text(tab: &support::Tab<'_>, text: &str) {
     for c in text.chars() {
         tab.press_key(&c.to_string());
     }
