@@ -221,7 +221,7 @@ fn chapter(c: usize) -> String {
             );
         }
     }
-    if c % 10 == 0 {
+    if c.is_multiple_of(10) {
         writeln!(
             s,
             "```script id=\"script-{c}\" title=\"Talk {c}\" cast=\"You, Alex\"\n\
