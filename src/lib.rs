@@ -131,6 +131,10 @@ fn process(
     // 4. Render each chapter and splice the output in.
     let format = Format::for_renderer(&ctx.renderer);
     let glossary_page = inline.glossary_page.as_ref().map(|(page, _)| &pages[*page]);
+    let assets = render::assets(
+        &[glossary::CSS, script::CSS, checklist::CSS],
+        &[glossary::JS, script::JS, checklist::JS],
+    );
     let mut outputs = HashMap::with_capacity(pages.len());
     for page in &pages {
         let term = |r: &TermRef| glossary.render_ref(r, page, glossary_page, format);
@@ -198,10 +202,7 @@ fn process(
         }
         let mut output = markdown::splice(&text, edits);
         if format == Format::Html {
-            output.push_str(&render::assets(
-                &[glossary::CSS, script::CSS, checklist::CSS],
-                &[glossary::JS, script::JS, checklist::JS],
-            ));
+            output.push_str(&assets);
         }
         outputs.insert(page.path.clone(), output);
     }
