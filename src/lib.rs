@@ -44,24 +44,34 @@ impl Preprocessor for Handbook {
         config::NAME
     }
 
-    fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<Book> {
-        let mut diags = Diagnostics::new();
-        let mut outputs = process(ctx, &book, &mut diags);
+    fn run(&self, ctx: &PreprocessorContext, book: Book) -> anyhow::Result<Book> {
+        let (book, diags) = preprocess(ctx, book);
         report(&diags)?;
-        book.for_each_chapter_mut(|chapter| {
-            if let Some(path) = pages::chapter_path(chapter)
-                && let Some(output) = outputs.remove(path)
-            {
-                chapter.content = output;
-            }
-        });
-        Ok(book)
+        book.context("the handbook has errors")
     }
 
     /// Every renderer is supported: non-HTML renderers get plain markdown.
     fn supports_renderer(&self, _renderer: &str) -> anyhow::Result<bool> {
         Ok(true)
     }
+}
+
+/// Runs the pipeline without printing anything: the preprocessed book
+/// (`None` when it has errors) and every diagnostic.
+pub fn preprocess(ctx: &PreprocessorContext, mut book: Book) -> (Option<Book>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut outputs = process(ctx, &book, &mut diags);
+    if diags.failed() {
+        return (None, diags);
+    }
+    book.for_each_chapter_mut(|chapter| {
+        if let Some(path) = pages::chapter_path(chapter)
+            && let Some(output) = outputs.remove(path)
+        {
+            chapter.content = output;
+        }
+    });
+    (Some(book), diags)
 }
 
 /// Prints every diagnostic to stderr and fails when the book has errors.

@@ -299,7 +299,11 @@ impl TermRef {
 pub fn find_inline(text: &str, base: usize) -> (Vec<InlineDirective>, Vec<Unclosed>) {
     let mut found = Vec::new();
     let mut unclosed = Vec::new();
+    let mut taken = 0; // end of the last directive found: no overlaps
     for (start, _) in text.match_indices("{{#") {
+        if start < taken {
+            continue;
+        }
         let after = &text[start + 3..];
         let name_len = after
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
@@ -309,7 +313,12 @@ pub fn find_inline(text: &str, base: usize) -> (Vec<InlineDirective>, Vec<Unclos
             continue;
         }
         let line_end = after.find('\n').unwrap_or(after.len());
-        let Some(close) = after[..line_end].find("}}") else {
+        // Closed by the first `}}` on its line, unless another directive
+        // opens first.
+        let close = after[..line_end]
+            .find("}}")
+            .filter(|close| !after[..*close].contains("{{#"));
+        let Some(close) = close else {
             unclosed.push(Unclosed {
                 name: name.to_string(),
                 range: base + start..base + start + 3 + line_end,
@@ -319,6 +328,7 @@ pub fn find_inline(text: &str, base: usize) -> (Vec<InlineDirective>, Vec<Unclos
         if close < name_len {
             continue;
         }
+        taken = start + 3 + close + 2;
         let raw_args = &after[name_len..close];
         let args = raw_args.trim();
         let lead = raw_args.len() - raw_args.trim_start().len();
@@ -479,6 +489,16 @@ mod tests {
         assert_eq!(&text[d.range.clone()], "{{#term ÿ|shown’s text}}");
         assert_eq!(&text[d.args_offset..d.args_offset + 2], "ÿ");
         assert!(!d.standalone);
+    }
+
+    #[test]
+    fn an_unclosed_directive_does_not_swallow_the_next() {
+        // Found by tests/fuzz.rs (seed 25): the second `{{#term` took the third's `}}`.
+        let (found, unclosed) = find_inline("{{#term a|}}{{#term# H {{#term b}}", 0);
+        let args: Vec<_> = found.iter().map(|d| d.args.as_str()).collect();
+        assert_eq!(args, ["a|", "b"]);
+        assert_eq!(unclosed.len(), 1);
+        assert_eq!(unclosed[0].range.start, 12);
     }
 
     #[test]
