@@ -50,7 +50,9 @@ pub fn collect(pages: &[Page], diags: &mut Diagnostics) -> Vec<Checklist> {
             if block.kind != KIND {
                 continue;
             }
-            let Some(attrs) = attrs::parse::<Attrs>(&block.attrs, block.attrs_offset, page.source, diags) else {
+            let Some(attrs) =
+                attrs::parse::<Attrs>(&block.attrs, block.attrs_offset, page.source, diags)
+            else {
                 continue;
             };
             if let Some(id) = attrs::require_id(attrs.id, page, block, diags) {
@@ -68,7 +70,11 @@ pub fn collect(pages: &[Page], diags: &mut Diagnostics) -> Vec<Checklist> {
 
 /// Renders a checklist for the chapter it is in.
 pub fn render(checklist: &Checklist, block: &FencedBlock, cx: &RenderCx) -> Result<String, String> {
-    let items: Vec<String> = block.lines.iter().map(|l| cx.inline(&l.text, l.offset)).collect();
+    let items: Vec<String> = block
+        .lines
+        .iter()
+        .map(|l| cx.inline(&l.text, l.offset))
+        .collect();
     match cx.format {
         Format::Html => cx.template(
             "checklist",
@@ -96,7 +102,10 @@ pub fn render_index(checklists: &[Checklist], cx: &RenderCx) -> Result<String, S
         })
         .collect();
     Ok(match cx.format {
-        Format::Html => format!("<ul class=\"handbook-checklists\">\n{}\n</ul>", links.join("\n")),
+        Format::Html => format!(
+            "<ul class=\"handbook-checklists\">\n{}\n</ul>",
+            links.join("\n")
+        ),
         Format::Markdown => links.join("\n"),
     })
 }

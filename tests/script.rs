@@ -9,7 +9,10 @@ use std::path::Path;
 fn scripts_render_as_dialogue_html() {
     let built = support::build("script-book");
     insta::assert_snapshot!("ask_html", without_assets(&built.main("ask.html")));
-    insta::assert_snapshot!("outcomes_html", without_assets(&built.main("sub/outcomes.html")));
+    insta::assert_snapshot!(
+        "outcomes_html",
+        without_assets(&built.main("sub/outcomes.html"))
+    );
 }
 
 /// The page's HTML without the inlined `<style>` and `<script>` (every
@@ -18,7 +21,9 @@ fn without_assets(html: &str) -> String {
     let mut out = html.to_string();
     for (open, close) in [("<style>", "</style>"), ("<script>", "</script>")] {
         while let Some(start) = out.find(open) {
-            let end = out[start..].find(close).map_or(out.len(), |e| start + e + close.len());
+            let end = out[start..]
+                .find(close)
+                .map_or(out.len(), |e| start + e + close.len());
             out.replace_range(start..end, "");
         }
     }
@@ -39,7 +44,10 @@ fn terms_in_script_lines_are_rendered_by_the_glossary() {
 fn pages_with_scripts_carry_the_assets_and_others_do_not() {
     let built = support::build("script-book");
     let page = built.page("ask.html");
-    assert_eq!(page.matches("window.handbookScriptsReady = true").count(), 1);
+    assert_eq!(
+        page.matches("window.handbookScriptsReady = true").count(),
+        1
+    );
     assert!(page.contains(".handbook-line-hidden"), "the CSS is inlined");
     assert!(!page.contains("</script>\n</script>"));
 }
@@ -57,7 +65,11 @@ fn diagnostics(stderr: &str) -> Vec<(String, String)> {
     let mut lines = stderr.lines();
     while let Some(line) = lines.next() {
         if line.starts_with("error: ") || line.starts_with("warning: ") {
-            let location = lines.next().and_then(|l| l.split_once("--> ")).map(|(_, at)| at.trim().to_string()).unwrap_or_default();
+            let location = lines
+                .next()
+                .and_then(|l| l.split_once("--> "))
+                .map(|(_, at)| at.trim().to_string())
+                .unwrap_or_default();
             found.push((line.to_string(), location));
         }
     }
@@ -69,27 +81,60 @@ fn a_broken_book_reports_every_problem_at_its_place() {
     let outcome = support::check("script-broken");
     assert!(!outcome.success, "{}", outcome.stderr);
     let found = diagnostics(&outcome.stderr);
-    let found: Vec<(&str, &str)> = found.iter().map(|(h, l)| (h.as_str(), l.as_str())).collect();
+    let found: Vec<(&str, &str)> = found
+        .iter()
+        .map(|(h, l)| (h.as_str(), l.as_str()))
+        .collect();
     assert_eq!(
         found,
         [
             ("error: `You` is in the cast twice", "src/broken.md:3:53"),
-            ("error: undeclared placeholder `[Your Nmae]`", "src/broken.md:4:13"),
+            (
+                "error: undeclared placeholder `[Your Nmae]`",
+                "src/broken.md:4:13"
+            ),
             ("error: `Alx` is not in the cast", "src/broken.md:5:1"),
             ("error: empty line of dialogue", "src/broken.md:6:1"),
-            ("error: stage direction is never closed", "src/broken.md:7:1"),
-            ("error: line is neither dialogue nor a stage direction", "src/broken.md:10:1"),
-            ("error: indented line continues nothing", "src/broken.md:13:3"),
-            ("error: only outcome lines may follow outcome lines", "src/broken.md:16:1"),
-            ("warning: cast member `Sam` never speaks", "src/broken.md:3:58"),
+            (
+                "error: stage direction is never closed",
+                "src/broken.md:7:1"
+            ),
+            (
+                "error: line is neither dialogue nor a stage direction",
+                "src/broken.md:10:1"
+            ),
+            (
+                "error: indented line continues nothing",
+                "src/broken.md:13:3"
+            ),
+            (
+                "error: only outcome lines may follow outcome lines",
+                "src/broken.md:16:1"
+            ),
+            (
+                "warning: cast member `Sam` never speaks",
+                "src/broken.md:3:58"
+            ),
             ("error: script block has no `id`", "src/broken.md:19:1"),
             ("error: empty name in `cast`", "src/more.md:3:31"),
-            ("error: an outcome links to a script by its id: `(#script-id)`", "src/more.md:6:1"),
+            (
+                "error: an outcome links to a script by its id: `(#script-id)`",
+                "src/more.md:6:1"
+            ),
             ("error: duplicate id `ask`", "src/more.md:3:14"),
             ("error: unknown term `rots`", "src/broken.md:11:20"),
-            ("error: outcome links to unknown script `alex-yess`", "src/broken.md:15:21"),
-            ("warning: placeholder `Never Used` is declared but no script uses it", "book.toml:10:1"),
-            ("error: the handbook has problems (listed above); nothing was written", ""),
+            (
+                "error: outcome links to unknown script `alex-yess`",
+                "src/broken.md:15:21"
+            ),
+            (
+                "warning: placeholder `Never Used` is declared but no script uses it",
+                "book.toml:10:1"
+            ),
+            (
+                "error: the handbook has problems (listed above); nothing was written",
+                ""
+            ),
         ]
     );
     // The help lines: the nearest names, and how to fix.
@@ -101,7 +146,11 @@ fn a_broken_book_reports_every_problem_at_its_place() {
         "help: end the direction with `)`",
         "help: write `You: what they say`, or `(a stage direction)` in parentheses; the cast is `You`, `Alex`, `Sam`",
     ] {
-        assert!(outcome.stderr.contains(help), "missing `{help}` in:\n{}", outcome.stderr);
+        assert!(
+            outcome.stderr.contains(help),
+            "missing `{help}` in:\n{}",
+            outcome.stderr
+        );
     }
     insta::assert_snapshot!("broken_stderr", outcome.stderr);
 }
@@ -122,7 +171,9 @@ fn target_file(name: &str) -> std::path::PathBuf {
 
 #[test]
 fn details_fill_every_placeholder_on_every_page_and_survive_a_reload() {
-    let Some(browser) = support::browser() else { return };
+    let Some(browser) = support::browser() else {
+        return;
+    };
     let built = support::build("script-book");
     let tab = browser.open(&built, "ask.html");
     tab.wait_for("document.querySelector('#ask-alex .handbook-details:not([hidden])') !== null");
@@ -140,30 +191,60 @@ fn details_fill_every_placeholder_on_every_page_and_survive_a_reload() {
     tab.wait_for("document.querySelector('#ask-alex .handbook-details').open");
     tab.click("#handbook-ask-alex-detail-2");
     type_text(&tab, "Sam Lee");
-    tab.wait_for("document.querySelector('#ask-alex .handbook-placeholder').textContent === 'Sam Lee'");
-    assert_eq!(tab.eval("document.querySelector('#ask-alex .handbook-placeholder').className"), "handbook-placeholder handbook-placeholder-filled");
-    assert_eq!(tab.eval("document.querySelector('#ask-alex .handbook-details-progress').textContent"), "(1 of 3 filled in)");
+    tab.wait_for(
+        "document.querySelector('#ask-alex .handbook-placeholder').textContent === 'Sam Lee'",
+    );
+    assert_eq!(
+        tab.eval("document.querySelector('#ask-alex .handbook-placeholder').className"),
+        "handbook-placeholder handbook-placeholder-filled"
+    );
+    assert_eq!(
+        tab.eval("document.querySelector('#ask-alex .handbook-details-progress').textContent"),
+        "(1 of 3 filled in)"
+    );
     tab.screenshot(&target_file("script-screenshot.png"));
 
     tab.reload();
-    tab.wait_for("document.querySelector('#ask-alex .handbook-placeholder').textContent === 'Sam Lee'");
-    assert_eq!(tab.eval("document.querySelector('#handbook-ask-alex-detail-2').value"), "Sam Lee");
+    tab.wait_for(
+        "document.querySelector('#ask-alex .handbook-placeholder').textContent === 'Sam Lee'",
+    );
+    assert_eq!(
+        tab.eval("document.querySelector('#handbook-ask-alex-detail-2').value"),
+        "Sam Lee"
+    );
 
     // Another page, another script, another form: the same details.
     tab.goto("sub/outcomes.html");
     tab.wait_for("document.querySelector('#alex-time .handbook-placeholder') !== null && document.querySelector('#alex-time .handbook-placeholder').textContent === 'Sam Lee'");
-    assert_eq!(tab.eval("document.querySelector('#handbook-alex-yes-detail-2').value"), "Sam Lee");
-    assert_eq!(tab.eval("document.querySelector('#handbook-alex-time-detail-2').value"), "Sam Lee");
+    assert_eq!(
+        tab.eval("document.querySelector('#handbook-alex-yes-detail-2').value"),
+        "Sam Lee"
+    );
+    assert_eq!(
+        tab.eval("document.querySelector('#handbook-alex-time-detail-2').value"),
+        "Sam Lee"
+    );
 
     // Editing one form updates the other script on the page; clearing empties all.
     tab.eval("(() => { const i = document.querySelector('#handbook-alex-yes-detail-2'); i.value = 'Kim'; i.dispatchEvent(new Event('input', {bubbles: true})); })()");
-    assert_eq!(tab.eval("document.querySelector('#alex-time .handbook-placeholder').textContent"), "Kim");
-    assert_eq!(tab.eval("document.querySelector('#handbook-alex-time-detail-2').value"), "Kim");
+    assert_eq!(
+        tab.eval("document.querySelector('#alex-time .handbook-placeholder').textContent"),
+        "Kim"
+    );
+    assert_eq!(
+        tab.eval("document.querySelector('#handbook-alex-time-detail-2').value"),
+        "Kim"
+    );
     tab.click("#alex-time .handbook-details summary");
     tab.click("#alex-time .handbook-details-clear");
-    assert_eq!(tab.eval("document.querySelector('#alex-time .handbook-placeholder').textContent"), "Your Name");
+    assert_eq!(
+        tab.eval("document.querySelector('#alex-time .handbook-placeholder').textContent"),
+        "Your Name"
+    );
     tab.reload();
-    tab.wait_for("document.querySelector('#alex-time .handbook-placeholder').textContent === 'Your Name'");
+    tab.wait_for(
+        "document.querySelector('#alex-time .handbook-placeholder').textContent === 'Your Name'",
+    );
 }
 
 /// Replaces the clipboard with one that records what is written.
@@ -171,10 +252,14 @@ const STUB_CLIPBOARD: &str = "(() => { window.copied = null; Object.defineProper
 
 #[test]
 fn copy_as_text_copies_the_filled_in_script() {
-    let Some(browser) = support::browser() else { return };
+    let Some(browser) = support::browser() else {
+        return;
+    };
     let built = support::build("script-book");
     let tab = browser.open(&built, "ask.html");
-    tab.wait_for("document.querySelector('#ask-alex .handbook-script-tools:not([hidden])') !== null");
+    tab.wait_for(
+        "document.querySelector('#ask-alex .handbook-script-tools:not([hidden])') !== null",
+    );
     tab.eval("(() => { const i = document.querySelector('#handbook-ask-alex-detail-2'); i.value = 'Sam Lee'; i.dispatchEvent(new Event('input', {bubbles: true})); })()");
     tab.eval(STUB_CLIPBOARD);
     tab.click("#ask-alex .handbook-script-copy");
@@ -203,10 +288,14 @@ fn copy_as_text_copies_the_filled_in_script() {
 
 #[test]
 fn rehearsal_hides_a_speakers_lines_and_reveals_them_one_at_a_time() {
-    let Some(browser) = support::browser() else { return };
+    let Some(browser) = support::browser() else {
+        return;
+    };
     let built = support::build("script-book");
     let tab = browser.open(&built, "ask.html");
-    tab.wait_for("document.querySelector('#ask-alex .handbook-script-tools:not([hidden])') !== null");
+    tab.wait_for(
+        "document.querySelector('#ask-alex .handbook-script-tools:not([hidden])') !== null",
+    );
     let visible_alex_lines = "[...document.querySelectorAll('#ask-alex .handbook-line[data-speaker=\"Alex\"] .handbook-line-text')].filter(t => t.offsetParent !== null).length";
     assert_eq!(tab.eval(visible_alex_lines), 2);
 
@@ -217,26 +306,49 @@ fn rehearsal_hides_a_speakers_lines_and_reveals_them_one_at_a_time() {
         tab.eval("[...document.querySelectorAll('#ask-alex .handbook-reveal')].map(b => b.getAttribute('aria-label')).join('|')"),
         "Hidden line of Alex, press to reveal|Hidden line of Alex, press to reveal"
     );
-    assert_eq!(tab.eval("document.querySelector('#ask-alex .handbook-script-status').textContent"), "2 lines of Alex hidden: say each one, then reveal it.");
+    assert_eq!(
+        tab.eval("document.querySelector('#ask-alex .handbook-script-status').textContent"),
+        "2 lines of Alex hidden: say each one, then reveal it."
+    );
 
     // Reveal the first with a click: focus moves to the next hidden line.
     tab.click("#ask-alex .handbook-reveal");
     assert_eq!(tab.eval(visible_alex_lines), 1);
-    assert_eq!(tab.eval("document.activeElement.className"), "handbook-reveal");
+    assert_eq!(
+        tab.eval("document.activeElement.className"),
+        "handbook-reveal"
+    );
     assert!(
-        tab.eval("document.querySelector('#ask-alex .handbook-script-status').textContent").as_str().unwrap().starts_with("Alex: No problem, Your Name.")
+        tab.eval("document.querySelector('#ask-alex .handbook-script-status').textContent")
+            .as_str()
+            .unwrap()
+            .starts_with("Alex: No problem, Your Name.")
     );
     // ... and the next with the keyboard.
     tab.press_key("Enter");
     tab.wait_for(&format!("{visible_alex_lines} === 2"));
-    assert_eq!(tab.eval("document.querySelector('#ask-alex .handbook-script-next').disabled"), true);
-    assert!(tab.eval("document.querySelector('#ask-alex .handbook-script-status').textContent").as_str().unwrap().ends_with("(last line: every line is revealed)"));
+    assert_eq!(
+        tab.eval("document.querySelector('#ask-alex .handbook-script-next').disabled"),
+        true
+    );
+    assert!(
+        tab.eval("document.querySelector('#ask-alex .handbook-script-status').textContent")
+            .as_str()
+            .unwrap()
+            .ends_with("(last line: every line is revealed)")
+    );
 
     // Rehearse again, reveal with "Reveal next line", then stop rehearsing.
     tab.eval("(() => { const s = document.querySelector('#ask-alex .handbook-script-rehearse select'); s.value = 'You'; s.dispatchEvent(new Event('change', {bubbles: true})); })()");
-    assert_eq!(tab.eval("document.querySelectorAll('#ask-alex .handbook-line-hidden').length"), 4);
+    assert_eq!(
+        tab.eval("document.querySelectorAll('#ask-alex .handbook-line-hidden').length"),
+        4
+    );
     tab.click("#ask-alex .handbook-script-next");
-    assert_eq!(tab.eval("document.querySelectorAll('#ask-alex .handbook-line-hidden').length"), 3);
+    assert_eq!(
+        tab.eval("document.querySelectorAll('#ask-alex .handbook-line-hidden').length"),
+        3
+    );
     assert_eq!(tab.eval("document.querySelector('#ask-alex .handbook-line').classList.contains('handbook-line-revealed')"), true);
     tab.eval("(() => { const s = document.querySelector('#ask-alex .handbook-script-rehearse select'); s.value = ''; s.dispatchEvent(new Event('change', {bubbles: true})); })()");
     assert_eq!(tab.eval("document.querySelectorAll('#ask-alex .handbook-line-hidden, #ask-alex .handbook-reveal').length"), 0);
@@ -244,10 +356,14 @@ fn rehearsal_hides_a_speakers_lines_and_reveals_them_one_at_a_time() {
 
 #[test]
 fn copied_terms_are_their_text_only() {
-    let Some(browser) = support::browser() else { return };
+    let Some(browser) = support::browser() else {
+        return;
+    };
     let built = support::build("script-book");
     let tab = browser.open(&built, "vocabulary.html");
-    tab.wait_for("document.querySelector('#explain-rtos .handbook-script-tools:not([hidden])') !== null");
+    tab.wait_for(
+        "document.querySelector('#explain-rtos .handbook-script-tools:not([hidden])') !== null",
+    );
     tab.eval(STUB_CLIPBOARD);
     tab.click("#explain-rtos .handbook-script-copy");
     tab.wait_for("window.copied !== null");
