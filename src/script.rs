@@ -547,15 +547,12 @@ impl Reader<'_, '_> {
             }
             let span = self.page.span(offset + range.start..offset + range.end);
             let suggestion = closest(label, self.declared.keys().map(String::as_str));
-            let diag = self
-                .diags
-                .error(span, format!("undeclared placeholder `[{label}]`"));
-            match suggestion {
-                Some(s) => diag.suggest(Some(s)),
-                None => diag.help(format!(
+            self.diags
+                .error(span, format!("undeclared placeholder `[{label}]`"))
+                .suggest(suggestion)
+                .help(format!(
                     "declare it in book.toml under [preprocessor.handbook.placeholders]: \"{label}\" = \"a hint for the reader\"; write `\\[{label}]` for literal brackets"
-                )),
-            };
+                ));
         }
         found
     }
@@ -1149,11 +1146,7 @@ mod tests {
                 } else {
                     "warning"
                 };
-                let help = d
-                    .help
-                    .as_deref()
-                    .map(|h| format!(" [{h}]"))
-                    .unwrap_or_default();
+                let help: String = d.help.iter().map(|h| format!(" [{h}]")).collect();
                 format!("{}:{} {severity}: {}{help}", at.0, at.1, d.message)
             })
             .collect();
@@ -1358,7 +1351,9 @@ mod tests {
             ),
             (
                 "You: hi [Your Nmae].\nAlex: ok",
-                &["4:9 error: undeclared placeholder `[Your Nmae]` [did you mean `Your Name`?]"],
+                &[
+                    "4:9 error: undeclared placeholder `[Your Nmae]` [did you mean `Your Name`?] [declare it in book.toml under [preprocessor.handbook.placeholders]: \"Your Nmae\" = \"a hint for the reader\"; write `\\[Your Nmae]` for literal brackets]",
+                ],
             ),
             ("You: hi\nAlex: hm", &[]),
             (
