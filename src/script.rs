@@ -1532,6 +1532,22 @@ mod tests {
 
     /// Renders the chapter's only script.
     fn render_one(chapter: &str, format: Format, labels: &[(&str, &str)]) -> String {
+        let mut diags = Diagnostics::new();
+        let templates = Templates::new(
+            TEMPLATES,
+            Path::new("/nonexistent"),
+            Path::new("theme/handbook"),
+            &mut diags,
+        );
+        render_with(&templates, chapter, format, labels)
+    }
+
+    fn render_with(
+        templates: &Templates,
+        chapter: &str,
+        format: Format,
+        labels: &[(&str, &str)],
+    ) -> String {
         let (pages, mut diags) = book(chapter);
         let scripts = collect(
             &pages,
@@ -1539,16 +1555,10 @@ mod tests {
             Path::new("/nonexistent"),
             &mut diags,
         );
-        let templates = Templates::new(
-            TEMPLATES,
-            Path::new("/nonexistent"),
-            Path::new("theme/handbook"),
-            &mut diags,
-        );
         let term = |r: &TermRef| format!("<TERM {}>", r.key);
         let cx = RenderCx {
             format,
-            templates: &templates,
+            templates,
             markdown: &MarkdownOptions::default(),
             pages: &pages,
             page: &pages[0],
@@ -1586,5 +1596,81 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains("<ul>"), "{out}");
+    }
+
+    /// Pieces scripts are made of, valid or not, to shake the parser with.
+    const PIECES: [&str; 24] = [
+        "You:",
+        "Alex:",
+        " ",
+        "  ",
+        "\t",
+        "(",
+        ")",
+        "->",
+        " [Yes](#s)",
+        "[Your Name]",
+        "[",
+        "]",
+        "](",
+        "`",
+        "\\[",
+        "{{#term x}}",
+        "é",
+        "ü:",
+        "\n",
+        "\n",
+        "\n\n",
+        "*",
+        "text",
+        "#",
+    ];
+
+    #[test]
+    fn any_text_is_parsed_and_rendered_without_panicking() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut diags = Diagnostics::new();
+        let templates = Templates::new(
+            TEMPLATES,
+            Path::new("/nonexistent"),
+            Path::new("x"),
+            &mut diags,
+        );
+        for _ in 0..2000 {
+            let len = (next() % 24) as usize;
+            let body: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let chapter = script(&body);
+            let (pages, mut diags) = book(&chapter);
+            let scripts = collect(
+                &pages,
+                &declared(&[("Your Name", "")]),
+                Path::new("/nonexistent"),
+                &mut diags,
+            );
+            scripts.check(&mut diags);
+            for d in diags.items().iter().filter(|d| d.source == pages[0].source) {
+                let range = d.range.clone().expect("every problem has a place");
+                assert!(
+                    range.start < range.end && range.end <= chapter.len(),
+                    "{range:?} in {chapter:?}"
+                );
+                assert!(
+                    chapter.is_char_boundary(range.start) && chapter.is_char_boundary(range.end),
+                    "{chapter:?}"
+                );
+            }
+            if scripts.iter().next().is_some() {
+                render_with(&templates, &chapter, Format::Html, &[("Your Name", "")]);
+                render_with(&templates, &chapter, Format::Markdown, &[("Your Name", "")]);
+            }
+        }
     }
 }
