@@ -12,6 +12,7 @@
 //!   release binary, when the `mdbook` CLI is installed.
 //!
 //! It reports the best of several runs and, above all, the ratios.
+//! `-- --preprocess-only` stops after the first comparison (for profiling).
 
 use mdbook_driver::MDBook;
 use mdbook_driver::book::{Book, BookItem};
@@ -24,6 +25,7 @@ const TERMS: usize = 60;
 const RUNS: usize = 7;
 
 fn main() {
+    let only_preprocess = std::env::args().any(|a| a == "--preprocess-only");
     let chapters: usize = std::env::args()
         .skip(1)
         .find_map(|a| a.parse().ok())
@@ -56,6 +58,9 @@ fn main() {
         "ratio handbook / floor: {:.2}x",
         ours.as_secs_f64() / floor.as_secs_f64()
     );
+    if only_preprocess {
+        return;
+    }
 
     let check: Vec<Duration> = (0..3)
         .map(|_| time(|| mdbook_handbook::check(dir.path()).expect("generated book checks clean")))

@@ -148,10 +148,26 @@ fn process(
     // 4. Render each chapter and splice the output in.
     let format = Format::for_renderer(&ctx.renderer);
     let glossary_page = inline.glossary_page.as_ref().map(|(page, _)| &pages[*page]);
-    let assets = render::assets(
-        &[glossary::CSS, script::CSS, checklist::CSS],
-        &[glossary::JS, script::JS, checklist::JS],
-    );
+    // A page gets the glossary's CSS/JS (references are everywhere), and the
+    // scripts' and checklists' only where it has them: index = scripts | checklists << 1.
+    let assets: [String; 4] = std::array::from_fn(|i| {
+        let (with_scripts, with_checklists) = (i & 1 != 0, i & 2 != 0);
+        let pick = |all: [&'static str; 3]| {
+            let [g, s, c] = all;
+            [
+                Some(g),
+                with_scripts.then_some(s),
+                with_checklists.then_some(c),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+        };
+        render::assets(
+            &pick([glossary::CSS, script::CSS, checklist::CSS]),
+            &pick([glossary::JS, script::JS, checklist::JS]),
+        )
+    });
     let mut outputs = HashMap::with_capacity(pages.len());
     for page in &pages {
         let term = |r: &TermRef| glossary.render_ref(r, page, glossary_page, format);
@@ -202,6 +218,12 @@ fn process(
                 checklist::render_index(&checklists, &cx),
             ));
         }
+        let with_scripts = scripts.iter().any(|s| s.page == page.index);
+        let with_checklists = checklists.iter().any(|c| c.page == page.index)
+            || inline
+                .checklists_page
+                .as_ref()
+                .is_some_and(|(p, _)| *p == page.index);
         let mut edits: Vec<(Range<usize>, String)> = Vec::new();
         for (range, prefix, output) in blocks {
             match output {
@@ -219,7 +241,7 @@ fn process(
         }
         let mut output = markdown::splice(&text, edits);
         if format == Format::Html {
-            output.push_str(&assets);
+            output.push_str(&assets[usize::from(with_scripts) | usize::from(with_checklists) << 1]);
         }
         outputs.insert(page.path.clone(), output);
     }
