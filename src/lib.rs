@@ -27,7 +27,8 @@ pub mod script;
 use anyhow::{Context, bail};
 use diagnostics::{Diagnostics, closest};
 use markdown::{TermRef, block_output};
-use mdbook_preprocessor::book::{Book, BookItem};
+use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+use std::collections::HashMap;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use pages::Page;
 use render::{Format, RenderCx, Templates};
@@ -47,12 +48,21 @@ impl Preprocessor for Handbook {
         let mut diags = Diagnostics::new();
         let outputs = process(ctx, &book, &mut diags);
         report(&diags)?;
-        let mut outputs = outputs.into_iter();
+        // Outputs are in `book.iter()` order (parents before children), but
+        // `for_each_chapter_mut` visits children first: match them by path.
+        let chapter_path = |c: &Chapter| c.source_path.clone().or_else(|| c.path.clone());
+        let mut by_path: HashMap<PathBuf, String> = book
+            .iter()
+            .filter_map(|item| match item {
+                BookItem::Chapter(c) => chapter_path(c),
+                _ => None,
+            })
+            .zip(outputs)
+            .filter_map(|(path, output)| Some((path, output?)))
+            .collect();
         book.for_each_chapter_mut(|chapter| {
-            if chapter.source_path.is_some() || chapter.path.is_some() {
-                if let Some(Some(output)) = outputs.next() {
-                    chapter.content = output;
-                }
+            if let Some(output) = chapter_path(chapter).and_then(|p| by_path.remove(&p)) {
+                chapter.content = output;
             }
         });
         Ok(book)
