@@ -121,7 +121,9 @@ fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> V
     // 3. Validate book-wide.
     let ids = scripts.iter().map(|s| &s.id).chain(checklists.iter().map(|c| &c.id));
     attrs::check_unique(ids, diags);
-    glossary.check_refs(&inline.terms, diags);
+    let checklist_terms = checklists.iter().flat_map(|c| c.terms().iter().cloned());
+    let terms: Vec<TermRef> = inline.terms.iter().cloned().chain(checklist_terms).collect();
+    glossary.check_refs(&terms, diags);
     if diags.failed() {
         return Vec::new();
     }
@@ -149,7 +151,7 @@ fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> V
         }
         for c in checklists.iter().filter(|c| c.page == page.index) {
             let block = &page.scan.fenced[c.block];
-            blocks.push((block.range.clone(), block.prefix.clone(), checklist::render(c, block, &cx)));
+            blocks.push((block.range.clone(), block.prefix.clone(), checklist::render(c, &cx)));
         }
         if let Some((_, range)) = inline.glossary_page.as_ref().filter(|(p, _)| *p == page.index) {
             let prefix = markdown::line_prefix(&text, range.start);
