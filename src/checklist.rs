@@ -131,7 +131,11 @@ pub fn collect(pages: &[Page], diags: &mut Diagnostics) -> Vec<Checklist> {
                 continue;
             }
             let attrs = attrs::parse::<Attrs>(&block.attrs, block.attrs_offset, page.source, diags);
-            let (items, problems) = parse_body(&block.lines);
+            let Body {
+                items,
+                problems,
+                texts,
+            } = parse_body(&block.lines);
             for p in problems {
                 let d = diags.error(page.span(p.range), p.message);
                 d.help(p.help);
@@ -148,9 +152,11 @@ pub fn collect(pages: &[Page], diags: &mut Diagnostics) -> Vec<Checklist> {
                     .error(page.span(block.range.start..fence_end), "checklist has no items")
                     .help("add items inside the block, one per line: `- [ ] text` (ticked by default: `- [x] text`)");
             }
-            let terms = items
+            let terms = texts
                 .iter()
-                .flat_map(|i| TermRef::find_in(&i.text, i.offset, page.source, Some(page.index)))
+                .flat_map(|(text, offset)| {
+                    TermRef::find_in(text, *offset, page.source, Some(page.index))
+                })
                 .map(|(_, r)| r)
                 .collect();
             let Some(attrs) = attrs else { continue };
@@ -170,10 +176,23 @@ pub fn collect(pages: &[Page], diags: &mut Diagnostics) -> Vec<Checklist> {
     checklists
 }
 
+/// A checklist's body, parsed.
+#[derive(Debug, Default)]
+struct Body {
+    /// The valid items.
+    items: Vec<Item>,
+    /// Everything wrong.
+    problems: Vec<Problem>,
+    /// The text and offset of every non-empty item, valid or not: where
+    /// `{{#term}}`s are.
+    texts: Vec<(String, usize)>,
+}
+
 /// Parses a checklist's body into items, and everything wrong with it.
-fn parse_body(lines: &[Line]) -> (Vec<Item>, Vec<Problem>) {
+fn parse_body(lines: &[Line]) -> Body {
     let mut items: Vec<Item> = Vec::new();
     let mut problems = Vec::new();
+    let mut texts = Vec::new();
     // Indentation of the first item, and the step the first nested item sets.
     let mut base: Option<usize> = None;
     let mut step: Option<usize> = None;
@@ -225,17 +244,38 @@ fn parse_body(lines: &[Line]) -> (Vec<Item>, Vec<Problem>) {
             0
         } else {
             let relative = indent - base;
-            let step = *step.get_or_insert(relative);
-            if relative % step != 0 {
-                let depth = ((relative + step / 2) / step).max(1);
-                problems.push(Problem::new(
-                    dash.clone(),
-                    format!("inconsistent indentation: {indent} spaces, but this checklist nests by {step}"),
-                    format!("indent it by {} spaces (a multiple of {step})", base + depth * step),
-                ));
-                depth
-            } else {
-                relative / step
+            match step {
+                Some(step) if relative % step != 0 => {
+                    let depth = ((relative + step / 2) / step).max(1);
+                    problems.push(Problem::new(
+                        dash.clone(),
+                        format!("inconsistent indentation: {relative} spaces, but this checklist nests by {step}"),
+                        format!("indent it by {} spaces (a multiple of {step})", base + depth * step),
+                    ));
+                    depth
+                }
+                Some(step) => relative / step,
+                // The first nested item sets the step: 2 to 4 spaces.
+                None if (2..=4).contains(&relative) => {
+                    step = Some(relative);
+                    1
+                }
+                None => {
+                    let parent = items
+                        .last()
+                        .map_or(String::new(), |p| format!(" to nest it under `{}`", p.text));
+                    let message = if relative < 2 {
+                        "nested items are indented by 2 to 4 spaces"
+                    } else {
+                        "item is indented more than one level below the item above"
+                    };
+                    problems.push(Problem::new(
+                        dash.clone(),
+                        message,
+                        format!("indent it by {} spaces{parent}", base + 2),
+                    ));
+                    1
+                }
             }
         };
         let deepest = previous.map_or(0, |d| d + 1);
@@ -272,6 +312,7 @@ fn parse_body(lines: &[Line]) -> (Vec<Item>, Vec<Problem>) {
             continue;
         }
         let text_range = at(body_at)..at(body_at + item_text.len());
+        texts.push((item_text.to_string(), text_range.start));
         problems.extend(check_directives(item_text, text_range.start));
         let (id, id_range) = match explicit {
             Some((id, start)) => {
@@ -333,7 +374,11 @@ fn parse_body(lines: &[Line]) -> (Vec<Item>, Vec<Problem>) {
             depth,
         });
     }
-    (items, problems)
+    Body {
+        items,
+        problems,
+        texts,
+    }
 }
 
 /// `Some(ticked)` when `line` (no indentation) starts with a box: `- [ ]`,
@@ -649,5 +694,335 @@ pub fn render_index(checklists: &[Checklist], cx: &RenderCx) -> Result<String, S
             }
             Ok(out)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A checklist body as the scanner gives it: one `Line` per line, with
+    /// offsets into `body`.
+    fn lines(body: &str) -> Vec<Line> {
+        let mut offset = 0;
+        body.split_inclusive('\n')
+            .map(|l| {
+                let line = Line {
+                    text: l.trim_end_matches(['\n', '\r']).to_string(),
+                    offset,
+                };
+                offset += l.len();
+                line
+            })
+            .collect()
+    }
+
+    fn items(body: &str) -> Vec<(usize, String, bool)> {
+        let Body {
+            items, problems, ..
+        } = parse_body(&lines(body));
+        assert!(problems.is_empty(), "{body:?}: {problems:#?}");
+        for i in &items {
+            assert_eq!(
+                &body[i.offset..i.offset + i.text.len()],
+                i.text,
+                "offset of {:?}",
+                i.text
+            );
+        }
+        items
+            .into_iter()
+            .map(|i| (i.depth, i.id, i.checked))
+            .collect()
+    }
+
+    fn item(depth: usize, id: &str, checked: bool) -> (usize, String, bool) {
+        (depth, id.to_string(), checked)
+    }
+
+    #[test]
+    fn items_boxes_and_nesting() {
+        let cases: &[(&str, &[(usize, &str, bool)])] = &[
+            (
+                "- [ ] a\n- [x] B\n- [X] c\n",
+                &[(0, "a", false), (0, "b", true), (0, "c", true)],
+            ),
+            (
+                "- [ ] a\n  - [ ] b\n    - [x] c\n  - [ ] d\n- [ ] e",
+                &[
+                    (0, "a", false),
+                    (1, "b", false),
+                    (2, "c", true),
+                    (1, "d", false),
+                    (0, "e", false),
+                ],
+            ),
+            // The first item sets the base, the first nested one the step.
+            (
+                "  - [ ] a\n      - [ ] b\n  - [ ] c",
+                &[(0, "a", false), (1, "b", false), (0, "c", false)],
+            ),
+            (
+                "- [ ] a\n    - [ ] b\n        - [ ] c",
+                &[(0, "a", false), (1, "b", false), (2, "c", false)],
+            ),
+            // Blank and whitespace-only lines are ignored; CRLF is fine.
+            (
+                "- [ ] a\r\n\r\n   \n- [ ] b\r\n",
+                &[(0, "a", false), (0, "b", false)],
+            ),
+            ("- [ ]\tTabbed text\n", &[(0, "tabbed-text", false)]),
+        ];
+        for (body, expected) in cases {
+            let expected: Vec<_> = expected.iter().map(|(d, id, c)| item(*d, id, *c)).collect();
+            assert_eq!(items(body), expected, "{body:?}");
+        }
+    }
+
+    #[test]
+    fn item_ids_are_explicit_or_slugs_of_the_plain_text() {
+        let cases = [
+            ("- [ ] Write it down {#write}", "write", "Write it down"),
+            ("- [ ] Write it down{#write-2}", "write-2", "Write it down"),
+            (
+                "- [ ] Research their *recent* projects!",
+                "research-their-recent-projects",
+                "",
+            ),
+            (
+                "- [ ] Ask about {{#term rtos}}",
+                "ask-about-rtos",
+                "Ask about {{#term rtos}}",
+            ),
+            (
+                "- [ ] Ask about {{#term rtos|the kernel}}",
+                "ask-about-the-kernel",
+                "",
+            ),
+            (
+                "- [ ] Read `main.c` and [the docs](https://x.org/a_b)",
+                "read-main-c-and-the-docs",
+                "",
+            ),
+            ("- [ ] Ça va, **très** bien", "ça-va-très-bien", ""),
+            ("- [ ] Literal \\{{#term x}}", "literal-term-x", ""),
+            ("- [ ] Not an id \\{#x}", "not-an-id-x", "Not an id \\{#x}"),
+            ("- [ ] <b>Raw</b> html", "b-raw-b-html", ""),
+        ];
+        for (body, id, text) in cases {
+            let Body {
+                items: parsed,
+                problems,
+                ..
+            } = parse_body(&lines(body));
+            assert!(problems.is_empty(), "{body}: {problems:#?}");
+            assert_eq!(parsed[0].id, id, "{body}");
+            if !text.is_empty() {
+                assert_eq!(parsed[0].text, text, "{body}");
+            }
+        }
+    }
+
+    /// (body, the text the problem points at, words of its message, words of its help)
+    const PROBLEMS: &[(&str, &str, &str, &str)] = &[
+        ("- []", "- []", "`[]` is not a box", "`- [ ] what to do`"),
+        (
+            "- [] Call Alex",
+            "- [] Call Alex",
+            "`[]` is not a box",
+            "`- [ ] Call Alex`",
+        ),
+        (
+            "- [v] Call Alex",
+            "- [v] Call Alex",
+            "`[v]` is not a box",
+            "`- [x] Call Alex`",
+        ),
+        (
+            "* [ ] Call Alex",
+            "* [ ] Call Alex",
+            "start with `-`, not `*`",
+            "`- [ ] Call Alex`",
+        ),
+        (
+            "1. [x] Call Alex",
+            "1. [x] Call Alex",
+            "start with `-`, not `1.`",
+            "`- [x] Call Alex`",
+        ),
+        (
+            "- Call Alex",
+            "- Call Alex",
+            "it has no box",
+            "`- [ ] Call Alex`",
+        ),
+        (
+            "[ ] Call Alex",
+            "[ ] Call Alex",
+            "no `-` before the box",
+            "`- [ ] Call Alex`",
+        ),
+        (
+            "- [ ]Call Alex",
+            "- [ ]Call Alex",
+            "needs a space",
+            "`- [ ] Call Alex`",
+        ),
+        (
+            "-[ ] Call Alex",
+            "-[ ] Call Alex",
+            "needs a space",
+            "`- [ ] Call Alex`",
+        ),
+        (
+            "Some prose.",
+            "Some prose.",
+            "not a checklist item",
+            "put other text outside the block",
+        ),
+        (
+            "- [ ] a\n  more of a",
+            "more of a",
+            "an item is one line",
+            "join this text",
+        ),
+        ("- [ ]", "- [ ]", "empty checklist item", "write what to do"),
+        (
+            "- [x]   ",
+            "- [x]",
+            "empty checklist item",
+            "write what to do",
+        ),
+        (
+            "- [ ] {#lonely}",
+            "- [ ]",
+            "empty checklist item",
+            "write what to do",
+        ),
+        (
+            "- [ ] Call\n- [ ] call!",
+            "call!",
+            "two items in this checklist have the id `call`",
+            "`{#call-2}`",
+        ),
+        (
+            "- [ ] A {#x}\n- [ ] B {#x}",
+            "{#x}",
+            "have the id `x`",
+            "another `{#id}`",
+        ),
+        (
+            "- [ ] Call {#Call Alex}",
+            "{#Call Alex}",
+            "`{#Call Alex}` is not a valid item id",
+            "`{#call-alex}`",
+        ),
+        (
+            "- [ ] Call {#}",
+            "{#}",
+            "`{#}` is not a valid item id",
+            "lowercase letters",
+        ),
+        ("- [ ] !!!", "!!!", "gives it no id", "`{#my-item}`"),
+        (
+            "- [ ] a\n      - [ ] b",
+            "-",
+            "more than one level below",
+            "by 2 spaces to nest it under `a`",
+        ),
+        (
+            "- [ ] a\n - [ ] b",
+            "-",
+            "indented by 2 to 4 spaces",
+            "by 2 spaces to nest it under `a`",
+        ),
+        (
+            "- [ ] a\n  - [ ] b\n      - [ ] c",
+            "-",
+            "more than one level below",
+            "by 4 spaces to nest it under `b`",
+        ),
+        (
+            "- [ ] a\n    - [ ] b\n  - [ ] c",
+            "-",
+            "inconsistent indentation: 2 spaces, but this checklist nests by 4",
+            "",
+        ),
+        (
+            "  - [ ] a\n- [ ] b",
+            "-",
+            "indented less than the first item",
+            "by 2 spaces",
+        ),
+        ("\t- [ ] a", "\t", "indented with a tab", "spaces"),
+        (
+            "- [ ] See {{#glossary}}",
+            "{{#glossary}}",
+            "cannot be used in a checklist item",
+            "\\{{#glossary}}",
+        ),
+        (
+            "- [ ] See {{#trem rtos}}",
+            "{{#trem rtos}}",
+            "cannot be used",
+            "did you mean `term`?",
+        ),
+        (
+            "- [ ] See {{#term rtos",
+            "{{#term rtos",
+            "never closed",
+            "`}}`",
+        ),
+    ];
+
+    #[test]
+    fn every_problem_points_at_its_text() {
+        for (body, at, message, help) in PROBLEMS {
+            let problems = parse_body(&lines(body)).problems;
+            assert_eq!(problems.len(), 1, "{body:?}: {problems:#?}");
+            let p = &problems[0];
+            assert_eq!(&body[p.range.clone()], *at, "{body:?}");
+            assert!(p.message.contains(message), "{body:?}: {}", p.message);
+            assert!(p.help.contains(help), "{body:?}: {}", p.help);
+        }
+    }
+
+    #[test]
+    fn a_duplicate_names_the_first_and_every_problem_is_reported() {
+        let body = "- [ ] Call\n* [ ] x\n- [ ]\n- [ ] call\n- [ ] ok";
+        let Body {
+            items: parsed,
+            problems,
+            texts,
+        } = parse_body(&lines(body));
+        let texts: Vec<_> = texts.iter().map(|(t, at)| (t.as_str(), *at)).collect();
+        assert_eq!(texts, [("Call", 6), ("call", 31), ("ok", 42)]);
+        assert_eq!(problems.len(), 3, "{problems:#?}");
+        let duplicate = &problems[2];
+        assert_eq!(&body[duplicate.first.clone().unwrap()], "Call");
+        let ids: Vec<_> = parsed.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["call", "ok"]);
+    }
+
+    #[test]
+    fn a_problem_does_not_cascade_into_the_items_below() {
+        // `b` is clamped to one level below `a`, so `c` is fine.
+        let Body {
+            items: parsed,
+            problems,
+            ..
+        } = parse_body(&lines("- [ ] a\n    - [ ] b\n  - [ ] c\n- [ ] d"));
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        let depths: Vec<_> = parsed.iter().map(|i| i.depth).collect();
+        assert_eq!(depths, [0, 1, 1, 0]);
+    }
+
+    #[test]
+    fn split_id_only_takes_a_trailing_id() {
+        assert_eq!(split_id("a {#b}"), ("a", Some(("b", 2))));
+        assert_eq!(split_id("a {{#term b}}"), ("a {{#term b}}", None));
+        assert_eq!(split_id("a {#b} c"), ("a {#b} c", None));
+        assert_eq!(split_id("a \\{#b}"), ("a \\{#b}", None));
+        assert_eq!(split_id("{#b}"), ("", Some(("b", 0))));
     }
 }
