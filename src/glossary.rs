@@ -29,6 +29,7 @@ struct Entry {
     aliases: Vec<String>,
     definition: String,
     #[serde(default)]
+    #[allow(dead_code)]
     see_also: Vec<String>,
 }
 
@@ -76,7 +77,10 @@ impl Glossary {
         }
         self.entries.iter().find_map(|(id, e)| {
             let names = std::iter::once(&e.term).chain(&e.abbr).chain(&e.aliases);
-            names.into_iter().any(|n| n.eq_ignore_ascii_case(key)).then_some(id.as_str())
+            names
+                .into_iter()
+                .any(|n| n.eq_ignore_ascii_case(key))
+                .then_some(id.as_str())
         })
     }
 
@@ -85,8 +89,14 @@ impl Glossary {
         for r in refs {
             if self.source.is_none() {
                 diags
-                    .error(r.key_span.clone(), format!("unknown term `{}`: the book has no glossary", r.key))
-                    .help(format!("create `{}` with an entry for this term", self.display.display()));
+                    .error(
+                        r.key_span.clone(),
+                        format!("unknown term `{}`: the book has no glossary", r.key),
+                    )
+                    .help(format!(
+                        "create `{}` with an entry for this term",
+                        self.display.display()
+                    ));
             } else if self.resolve(&r.key).is_none() {
                 diags
                     .error(r.key_span.clone(), format!("unknown term `{}`", r.key))
@@ -97,10 +107,19 @@ impl Glossary {
     }
 
     /// Renders a valid reference.
-    pub fn render_ref(&self, r: &TermRef, from: &Page, glossary_page: Option<&Page>, format: Format) -> String {
+    pub fn render_ref(
+        &self,
+        r: &TermRef,
+        from: &Page,
+        glossary_page: Option<&Page>,
+        format: Format,
+    ) -> String {
         let id = self.resolve(&r.key).unwrap_or(&r.key);
         let shown = r.shown.clone().unwrap_or_else(|| {
-            self.entries.get(id).map(|e| e.abbr.clone().unwrap_or_else(|| e.term.clone())).unwrap_or_default()
+            self.entries
+                .get(id)
+                .map(|e| e.abbr.clone().unwrap_or_else(|| e.term.clone()))
+                .unwrap_or_default()
         });
         match (format, glossary_page) {
             (Format::Html, Some(g)) => format!(
@@ -108,7 +127,9 @@ impl Glossary {
                 escape(&from.link_to(&g.html_path(), Some(&format!("term-{id}")))),
                 escape(&shown)
             ),
-            (Format::Html, None) => format!("<span class=\"handbook-term\">{}</span>", escape(&shown)),
+            (Format::Html, None) => {
+                format!("<span class=\"handbook-term\">{}</span>", escape(&shown))
+            }
             (Format::Markdown, _) => shown,
         }
     }
@@ -118,7 +139,9 @@ impl Glossary {
         let entries: Vec<_> = self
             .entries
             .iter()
-            .map(|(id, e)| serde_json::json!({"id": id, "term": e.term, "definition": e.definition}))
+            .map(
+                |(id, e)| serde_json::json!({"id": id, "term": e.term, "definition": e.definition}),
+            )
             .collect();
         match cx.format {
             Format::Html => cx.template("glossary", &serde_json::json!({ "entries": entries })),

@@ -27,11 +27,11 @@ pub mod script;
 use anyhow::{Context, bail};
 use diagnostics::{Diagnostics, closest};
 use markdown::{TermRef, block_output};
-use mdbook_preprocessor::book::{Book, BookItem, Chapter};
-use std::collections::HashMap;
+use mdbook_preprocessor::book::{Book, BookItem};
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use pages::Page;
 use render::{Format, RenderCx, Templates};
+use std::collections::HashMap;
 use std::io::{IsTerminal, Read, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -44,34 +44,34 @@ impl Preprocessor for Handbook {
         config::NAME
     }
 
-    fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<Book> {
-        let mut diags = Diagnostics::new();
-        let outputs = process(ctx, &book, &mut diags);
+    fn run(&self, ctx: &PreprocessorContext, book: Book) -> anyhow::Result<Book> {
+        let (book, diags) = preprocess(ctx, book);
         report(&diags)?;
-        // Outputs are in `book.iter()` order (parents before children), but
-        // `for_each_chapter_mut` visits children first: match them by path.
-        let chapter_path = |c: &Chapter| c.source_path.clone().or_else(|| c.path.clone());
-        let mut by_path: HashMap<PathBuf, String> = book
-            .iter()
-            .filter_map(|item| match item {
-                BookItem::Chapter(c) => chapter_path(c),
-                _ => None,
-            })
-            .zip(outputs)
-            .filter_map(|(path, output)| Some((path, output?)))
-            .collect();
-        book.for_each_chapter_mut(|chapter| {
-            if let Some(output) = chapter_path(chapter).and_then(|p| by_path.remove(&p)) {
-                chapter.content = output;
-            }
-        });
-        Ok(book)
+        book.context("the handbook has errors")
     }
 
     /// Every renderer is supported: non-HTML renderers get plain markdown.
     fn supports_renderer(&self, _renderer: &str) -> anyhow::Result<bool> {
         Ok(true)
     }
+}
+
+/// Runs the pipeline without printing anything: the preprocessed book
+/// (`None` when it has errors) and every diagnostic.
+pub fn preprocess(ctx: &PreprocessorContext, mut book: Book) -> (Option<Book>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut outputs = process(ctx, &book, &mut diags);
+    if diags.failed() {
+        return (None, diags);
+    }
+    book.for_each_chapter_mut(|chapter| {
+        if let Some(path) = pages::chapter_path(chapter)
+            && let Some(output) = outputs.remove(path)
+        {
+            chapter.content = output;
+        }
+    });
+    (Some(book), diags)
 }
 
 /// Prints every diagnostic to stderr and fails when the book has errors.
@@ -86,14 +86,23 @@ fn report(diags: &Diagnostics) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs the whole pipeline over `book`. Returns each chapter's new content
-/// (`None`: unchanged), in book order, or nothing once an error is found.
-fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> Vec<Option<String>> {
+/// Runs the whole pipeline over `book`. Returns the new content of each
+/// chapter that changed, by source path, or nothing once an error is found.
+fn process(
+    ctx: &PreprocessorContext,
+    book: &Book,
+    diags: &mut Diagnostics,
+) -> HashMap<PathBuf, String> {
     let config = config::load(&ctx.config, &ctx.root, diags);
     diags.deny_warnings(config.warnings_denied());
     let src_dir = ctx.root.join(&ctx.config.book.src);
     let src_display = relative_to(&ctx.config.book.src, &ctx.root);
-    let html_config = ctx.config.get("output.html").ok().flatten().unwrap_or_default();
+    let html_config = ctx
+        .config
+        .get("output.html")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
     let markdown_options = markdown::markdown_options(&html_config);
     let theme_dir = html_config.theme_dir(&ctx.root).join("handbook");
     let templates = Templates::new(
@@ -119,19 +128,32 @@ fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> V
     let inline = collect_inline(&pages, diags);
 
     // 3. Validate book-wide.
-    let ids = scripts.iter().map(|s| &s.id).chain(checklists.iter().map(|c| &c.id));
+    let ids = scripts
+        .iter()
+        .map(|s| &s.id)
+        .chain(checklists.iter().map(|c| &c.id));
     attrs::check_unique(ids, diags);
+    // `{{#term}}`s inside checklist items are checked like any other.
     let checklist_terms = checklists.iter().flat_map(|c| c.terms().iter().cloned());
-    let terms: Vec<TermRef> = inline.terms.iter().cloned().chain(checklist_terms).collect();
+    let terms: Vec<TermRef> = inline
+        .terms
+        .iter()
+        .cloned()
+        .chain(checklist_terms)
+        .collect();
     glossary.check_refs(&terms, diags);
     if diags.failed() {
-        return Vec::new();
+        return HashMap::new();
     }
 
     // 4. Render each chapter and splice the output in.
     let format = Format::for_renderer(&ctx.renderer);
     let glossary_page = inline.glossary_page.as_ref().map(|(page, _)| &pages[*page]);
-    let mut outputs = Vec::with_capacity(pages.len());
+    let assets = render::assets(
+        &[glossary::CSS, script::CSS, checklist::CSS],
+        &[glossary::JS, script::JS, checklist::JS],
+    );
+    let mut outputs = HashMap::with_capacity(pages.len());
     for page in &pages {
         let term = |r: &TermRef| glossary.render_ref(r, page, glossary_page, format);
         let cx = RenderCx {
@@ -147,19 +169,39 @@ fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> V
         let mut blocks: Vec<(Range<usize>, String, Result<String, String>)> = Vec::new();
         for s in scripts.iter().filter(|s| s.page == page.index) {
             let block = &page.scan.fenced[s.block];
-            blocks.push((block.range.clone(), block.prefix.clone(), script::render(s, block, &cx)));
+            blocks.push((
+                block.range.clone(),
+                block.prefix.clone(),
+                script::render(s, block, &cx),
+            ));
         }
         for c in checklists.iter().filter(|c| c.page == page.index) {
             let block = &page.scan.fenced[c.block];
-            blocks.push((block.range.clone(), block.prefix.clone(), checklist::render(c, &cx)));
+            blocks.push((
+                block.range.clone(),
+                block.prefix.clone(),
+                checklist::render(c, &cx),
+            ));
         }
-        if let Some((_, range)) = inline.glossary_page.as_ref().filter(|(p, _)| *p == page.index) {
+        if let Some((_, range)) = inline
+            .glossary_page
+            .as_ref()
+            .filter(|(p, _)| *p == page.index)
+        {
             let prefix = markdown::line_prefix(&text, range.start);
             blocks.push((range.clone(), prefix, glossary.render_page(&cx)));
         }
-        if let Some((_, range)) = inline.checklists_page.as_ref().filter(|(p, _)| *p == page.index) {
+        if let Some((_, range)) = inline
+            .checklists_page
+            .as_ref()
+            .filter(|(p, _)| *p == page.index)
+        {
             let prefix = markdown::line_prefix(&text, range.start);
-            blocks.push((range.clone(), prefix, checklist::render_index(&checklists, &cx)));
+            blocks.push((
+                range.clone(),
+                prefix,
+                checklist::render_index(&checklists, &cx),
+            ));
         }
         let mut edits: Vec<(Range<usize>, String)> = Vec::new();
         for (range, prefix, output) in blocks {
@@ -174,20 +216,16 @@ fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> V
             edits.push((r.span.range.clone(), term(r)));
         }
         if edits.is_empty() {
-            outputs.push(None);
             continue;
         }
         let mut output = markdown::splice(&text, edits);
         if format == Format::Html {
-            output.push_str(&render::assets(
-                &[glossary::CSS, script::CSS, checklist::CSS],
-                &[glossary::JS, script::JS, checklist::JS],
-            ));
+            output.push_str(&assets);
         }
-        outputs.push(Some(output));
+        outputs.insert(page.path.clone(), output);
     }
     if diags.failed() {
-        return Vec::new();
+        return HashMap::new();
     }
     outputs
 }
@@ -212,7 +250,10 @@ fn collect_inline(pages: &[Page], diags: &mut Diagnostics) -> Inline {
         for u in &page.scan.unclosed {
             if !pages::MDBOOK_DIRECTIVES.contains(&u.name.as_str()) {
                 diags
-                    .error(page.span(u.range.clone()), format!("`{{{{#{}` is never closed", u.name))
+                    .error(
+                        page.span(u.range.clone()),
+                        format!("`{{{{#{}` is never closed", u.name),
+                    )
                     .help("close the directive with `}}` on the same line");
             }
         }
@@ -220,14 +261,19 @@ fn collect_inline(pages: &[Page], diags: &mut Diagnostics) -> Inline {
             let span = page.span(d.range.clone());
             let slot = match d.name.as_str() {
                 "term" => {
-                    inline.terms.push(TermRef::parse(d, page.source, Some(page.index)));
+                    inline
+                        .terms
+                        .push(TermRef::parse(d, page.source, Some(page.index)));
                     continue;
                 }
                 "glossary" => &mut inline.glossary_page,
                 "checklists" => &mut inline.checklists_page,
                 name if pages::MDBOOK_DIRECTIVES.contains(&name) => continue,
                 name => {
-                    let known = INLINE_NAMES.iter().chain(&pages::MDBOOK_DIRECTIVES).copied();
+                    let known = INLINE_NAMES
+                        .iter()
+                        .chain(&pages::MDBOOK_DIRECTIVES)
+                        .copied();
                     diags
                         .error(span, format!("unknown directive `{{{{#{name}}}}}`"))
                         .suggest(closest(name, known))
@@ -239,15 +285,23 @@ fn collect_inline(pages: &[Page], diags: &mut Diagnostics) -> Inline {
             };
             if !d.standalone {
                 diags
-                    .error(span, format!("`{{{{#{}}}}}` must stand on a line of its own", d.name))
+                    .error(
+                        span,
+                        format!("`{{{{#{}}}}}` must stand on a line of its own", d.name),
+                    )
                     .help("put it in a paragraph by itself, with blank lines around it");
             } else if !d.args.is_empty() {
-                diags
-                    .error(page.span(d.args_offset..d.args_offset + d.args.len()), format!("`{{{{#{}}}}}` takes no arguments", d.name));
+                diags.error(
+                    page.span(d.args_offset..d.args_offset + d.args.len()),
+                    format!("`{{{{#{}}}}}` takes no arguments", d.name),
+                );
             } else if let Some((first, _)) = slot {
                 let first = pages[*first].path.display().to_string();
                 diags
-                    .error(span, format!("`{{{{#{}}}}}` is already on another page", d.name))
+                    .error(
+                        span,
+                        format!("`{{{{#{}}}}}` is already on another page", d.name),
+                    )
                     .help(format!("the book has one such page: `{first}`"));
             } else {
                 *slot = Some((page.index, d.range.clone()));
@@ -266,7 +320,9 @@ fn relative_to(path: &Path, root: &Path) -> PathBuf {
 /// end, preprocesses, and writes the book JSON.
 pub fn run_stdin(mut input: impl Read, output: impl Write) -> anyhow::Result<()> {
     let mut json = Vec::new();
-    input.read_to_end(&mut json).context("could not read the book from stdin")?;
+    input
+        .read_to_end(&mut json)
+        .context("could not read the book from stdin")?;
     let (ctx, book) = mdbook_preprocessor::parse_input(json.as_slice()).map_err(|e| {
         anyhow::anyhow!(
             "stdin is not mdBook's preprocessor input ({}); run this through `mdbook build`, or use `mdbook-handbook build`",
@@ -294,7 +350,10 @@ pub const SUPPORTED_MDBOOK: &str = "0.5";
 fn load_book(root: &Path) -> anyhow::Result<mdbook_driver::MDBook> {
     let book_toml = root.join("book.toml");
     if !book_toml.is_file() {
-        bail!("no book.toml in `{}`: is this a book's root?", root.display());
+        bail!(
+            "no book.toml in `{}`: is this a book's root?",
+            root.display()
+        );
     }
     let mut config = mdbook_driver::config::Config::from_disk(&book_toml)
         .with_context(|| format!("could not load `{}`", book_toml.display()))?;
@@ -332,14 +391,25 @@ pub fn check(root: &Path) -> anyhow::Result<()> {
     process(&ctx, &book.book, &mut diags);
     report(&diags)?;
     if diags.items().is_empty() {
-        let chapters = book.book.iter().filter(|i| matches!(i, BookItem::Chapter(_))).count();
-        eprintln!("handbook: {} checked, no problems", plural(chapters, "chapter"));
+        let chapters = book
+            .book
+            .iter()
+            .filter(|i| matches!(i, BookItem::Chapter(_)))
+            .count();
+        eprintln!(
+            "handbook: {} checked, no problems",
+            plural(chapters, "chapter")
+        );
     }
     Ok(())
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 /// mdBook's `supports` handshake: every renderer is supported (the HTML

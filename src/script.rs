@@ -66,7 +66,12 @@ pub fn collect(pages: &[Page], diags: &mut Diagnostics) -> Vec<Script> {
     scripts
 }
 
-fn parse(page: &Page, block_index: usize, block: &FencedBlock, diags: &mut Diagnostics) -> Option<Script> {
+fn parse(
+    page: &Page,
+    block_index: usize,
+    block: &FencedBlock,
+    diags: &mut Diagnostics,
+) -> Option<Script> {
     let attrs: Attrs = attrs::parse(&block.attrs, block.attrs_offset, page.source, diags)?;
     let id = attrs::require_id(attrs.id, page, block, diags)?;
     let cast: Vec<String> = attrs
@@ -79,7 +84,10 @@ fn parse(page: &Page, block_index: usize, block: &FencedBlock, diags: &mut Diagn
         .collect();
     if cast.is_empty() {
         diags
-            .error(page.span(block.attrs_offset..block.attrs_offset + block.attrs.len().max(1)), "script has no `cast`")
+            .error(
+                page.span(block.attrs_offset..block.attrs_offset + block.attrs.len().max(1)),
+                "script has no `cast`",
+            )
             .help(r#"name the speakers, e.g. cast="You, Alex""#);
         return None;
     }
@@ -96,7 +104,11 @@ fn parse(page: &Page, block_index: usize, block: &FencedBlock, diags: &mut Diagn
 pub fn render(script: &Script, block: &FencedBlock, cx: &RenderCx) -> Result<String, String> {
     match cx.format {
         Format::Html => {
-            let lines: Vec<String> = block.lines.iter().map(|l| cx.inline(&l.text, l.offset)).collect();
+            let lines: Vec<String> = block
+                .lines
+                .iter()
+                .map(|l| cx.inline(&l.text, l.offset))
+                .collect();
             cx.template(
                 "script",
                 &serde_json::json!({

@@ -35,11 +35,16 @@ fn renders_interactive_html() {
     insta::assert_snapshot!("meeting_html", content(&built, "sub/meeting.html"));
 
     // Defaults are rendered server-side: they show with JavaScript off.
-    assert!(prep.contains(r#"id="handbook-item--before-the-meeting--rtos-question" data-item="rtos-question" checked"#));
+    assert!(prep.contains(
+        r#"id="handbook-item--before-the-meeting--rtos-question" data-item="rtos-question" checked"#
+    ));
     assert!(!prep.contains(r#"data-item="write-it-down" checked"#));
     assert!(prep.contains(r#"<span class="handbook-checklist-done">2</span> of <span class="handbook-checklist-total">6</span> done"#));
     // Every box has its label.
-    assert_eq!(prep.matches("<input type=\"checkbox\"").count(), prep.matches("<label for=\"handbook-item--").count());
+    assert_eq!(
+        prep.matches("<input type=\"checkbox\"").count(),
+        prep.matches("<label for=\"handbook-item--").count()
+    );
     // Raw HTML in an item is text, never markup.
     assert!(prep.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!prep.contains("<script>alert"));
@@ -59,10 +64,18 @@ fn checklists_page_collects_every_checklist_by_chapter_with_links_back() {
     insta::assert_snapshot!("all_html", all);
 
     // Chapters in book order, each checklist after its chapter's heading.
-    let order = ["../prep.html#before-the-meeting", "../prep.html#in-a-list", "../sub/meeting.html#during", "#review"];
+    let order = [
+        "../prep.html#before-the-meeting",
+        "../prep.html#in-a-list",
+        "../sub/meeting.html#during",
+        "#review",
+    ];
     let positions: Vec<usize> = order
         .iter()
-        .map(|link| all.find(&format!("href=\"{link}\"")).unwrap_or_else(|| panic!("no link to {link}")))
+        .map(|link| {
+            all.find(&format!("href=\"{link}\""))
+                .unwrap_or_else(|| panic!("no link to {link}"))
+        })
         .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
     assert!(all.find(">Preparing</a></h2>") < all.find(">The meeting</a></h2>"));
@@ -74,7 +87,10 @@ fn checklists_page_collects_every_checklist_by_chapter_with_links_back() {
     let page = built.page("lists/all.html");
     let twice: Vec<_> = ids(&page).into_iter().filter(|(_, n)| *n > 1).collect();
     assert!(twice.is_empty(), "duplicate HTML ids: {twice:?}");
-    assert_eq!(page.matches(r#"data-handbook-checklist="review""#).count(), 2);
+    assert_eq!(
+        page.matches(r#"data-handbook-checklist="review""#).count(),
+        2
+    );
 }
 
 #[test]
@@ -91,7 +107,11 @@ fn other_renderers_get_markdown_task_lists() {
 fn templates_can_be_overridden_from_the_theme() {
     let built = support::build("checklist-theme");
     let html = content(&built, "chapter.html");
-    assert_eq!(html.matches(r#"<ol class="my-steps">"#).count(), 2, "{html}");
+    assert_eq!(
+        html.matches(r#"<ol class="my-steps">"#).count(),
+        2,
+        "{html}"
+    );
     assert!(html.contains(">Step: Two</label>"), "{html}");
     // The templates it did not override are the built-in ones.
     assert!(html.contains("handbook-checklist-progress"), "{html}");
@@ -104,7 +124,9 @@ fn diagnostics(stderr: &str) -> Vec<(String, String)> {
         .iter()
         .enumerate()
         .filter_map(|(i, line)| {
-            let message = line.strip_prefix("error: ").or_else(|| line.strip_prefix("warning: "))?;
+            let message = line
+                .strip_prefix("error: ")
+                .or_else(|| line.strip_prefix("warning: "))?;
             let location = lines.get(i + 1)?.trim_start().strip_prefix("--> ")?;
             Some((location.to_string(), message.to_string()))
         })
@@ -118,23 +140,43 @@ fn broken_checklists_are_reported_at_their_place() {
     let found = diagnostics(&outcome.stderr);
     let expected = [
         ("src/chapter.md:3:1", "checklist block has no `id`"),
-        ("src/chapter.md:8:1", "not a checklist item: `[]` is not a box; use `[ ]` or `[x]`"),
-        ("src/chapter.md:9:1", "not a checklist item: items start with `-`, not `*`"),
+        (
+            "src/chapter.md:8:1",
+            "not a checklist item: `[]` is not a box; use `[ ]` or `[x]`",
+        ),
+        (
+            "src/chapter.md:9:1",
+            "not a checklist item: items start with `-`, not `*`",
+        ),
         ("src/chapter.md:10:1", "not a checklist item"),
         ("src/chapter.md:11:1", "empty checklist item"),
-        ("src/chapter.md:13:7", "two items in this checklist have the id `call-alex`"),
-        ("src/chapter.md:14:32", "`{#Ask About}` is not a valid item id"),
-        ("src/chapter.md:16:7", "item is indented more than one level below the item above"),
+        (
+            "src/chapter.md:13:7",
+            "two items in this checklist have the id `call-alex`",
+        ),
+        (
+            "src/chapter.md:14:32",
+            "`{#Ask About}` is not a valid item id",
+        ),
+        (
+            "src/chapter.md:16:7",
+            "item is indented more than one level below the item above",
+        ),
         ("src/chapter.md:17:14", "`{#Café}` is not a valid item id"),
         ("src/chapter.md:20:1", "checklist has no items"),
-        ("src/sub/nested.md:8:20", "two items in this checklist have the id `nested`"),
+        (
+            "src/sub/nested.md:8:20",
+            "two items in this checklist have the id `nested`",
+        ),
         ("src/sub/nested.md:5:19", "duplicate id `shared`"),
         // A term in an item is checked like any other.
         ("src/chapter.md:14:25", "unknown term `rots`"),
     ];
     for (location, message) in expected {
         assert!(
-            found.iter().any(|(l, m)| l == location && m.starts_with(message)),
+            found
+                .iter()
+                .any(|(l, m)| l == location && m.starts_with(message)),
             "missing `{location}: {message}` in:\n{}",
             outcome.stderr
         );
@@ -150,7 +192,11 @@ fn broken_checklists_are_reported_at_their_place() {
         "::: src/chapter.md:12:7",
         "::: src/sub/nested.md:7:18",
     ] {
-        assert!(outcome.stderr.contains(help), "missing `{help}` in:\n{}", outcome.stderr);
+        assert!(
+            outcome.stderr.contains(help),
+            "missing `{help}` in:\n{}",
+            outcome.stderr
+        );
     }
 }
 
@@ -159,19 +205,25 @@ fn broken_checklists_are_reported_at_their_place() {
 
 /// JS: whether the box of `item` in the first rendering of `list` is ticked.
 fn ticked(list: &str, item: &str) -> String {
-    format!("document.querySelector('[data-handbook-checklist=\"{list}\"] [data-item=\"{item}\"]').checked")
+    format!(
+        "document.querySelector('[data-handbook-checklist=\"{list}\"] [data-item=\"{item}\"]').checked"
+    )
 }
 
 /// JS: the progress text of the first rendering of `list`.
 fn progress(list: &str) -> String {
-    format!("document.querySelector('[data-handbook-checklist=\"{list}\"] .handbook-checklist-progress').textContent")
+    format!(
+        "document.querySelector('[data-handbook-checklist=\"{list}\"] .handbook-checklist-progress').textContent"
+    )
 }
 
 const LIST: &str = "before-the-meeting";
 
 #[test]
 fn ticks_survive_a_reload_and_the_progress_counts_them() {
-    let Some(browser) = support::browser() else { return };
+    let Some(browser) = support::browser() else {
+        return;
+    };
     let built = support::build("checklist-ok");
     let tab = browser.open(&built, "prep.html");
     tab.wait_for("!document.querySelector('.handbook-checklist-actions').hidden");
@@ -184,14 +236,22 @@ fn ticks_survive_a_reload_and_the_progress_counts_them() {
     assert_eq!(tab.eval(&ticked(LIST, "write-it-down")), true);
     assert_eq!(tab.eval(&progress(LIST)), "3 of 6 done");
     assert_eq!(
-        tab.eval("document.querySelector('.handbook-checklist-progress').getAttribute('aria-live')"),
+        tab.eval(
+            "document.querySelector('.handbook-checklist-progress').getAttribute('aria-live')"
+        ),
         "polite"
     );
 
     tab.reload();
     tab.wait_for(&format!("{} === '3 of 6 done'", progress(LIST)));
     assert_eq!(tab.eval(&ticked(LIST, "write-it-down")), true);
-    assert_eq!(tab.eval(&ticked(LIST, "research-their-recent-projects-and-contributions")), true);
+    assert_eq!(
+        tab.eval(&ticked(
+            LIST,
+            "research-their-recent-projects-and-contributions"
+        )),
+        true
+    );
     assert_eq!(tab.eval(&ticked(LIST, "rtos-question")), false);
     assert_eq!(tab.eval(&ticked(LIST, "check-it-with-a-colleague")), true);
     // Another checklist on the page is untouched.
@@ -200,7 +260,9 @@ fn ticks_survive_a_reload_and_the_progress_counts_them() {
 
 #[test]
 fn the_keyboard_ticks_and_moves_between_boxes() {
-    let Some(browser) = support::browser() else { return };
+    let Some(browser) = support::browser() else {
+        return;
+    };
     let built = support::build("checklist-ok");
     let tab = browser.open(&built, "prep.html");
     tab.eval("document.getElementById('handbook-item--before-the-meeting--write-it-down').focus()");
@@ -208,14 +270,19 @@ fn the_keyboard_ticks_and_moves_between_boxes() {
     assert_eq!(tab.eval(&ticked(LIST, "write-it-down")), true);
     assert_eq!(tab.eval(&progress(LIST)), "3 of 6 done");
     tab.press_key("Tab");
-    assert_eq!(tab.eval("document.activeElement.getAttribute('data-item')"), "check-it-with-a-colleague");
+    assert_eq!(
+        tab.eval("document.activeElement.getAttribute('data-item')"),
+        "check-it-with-a-colleague"
+    );
     tab.press_key(" ");
     assert_eq!(tab.eval(&progress(LIST)), "2 of 6 done");
 }
 
 #[test]
 fn reset_restores_the_defaults() {
-    let Some(browser) = support::browser() else { return };
+    let Some(browser) = support::browser() else {
+        return;
+    };
     let built = support::build("checklist-ok");
     let tab = browser.open(&built, "prep.html");
     tab.click("#handbook-item--before-the-meeting--write-it-down");
@@ -238,7 +305,9 @@ fn reset_restores_the_defaults() {
 
 #[test]
 fn the_checklists_page_shares_the_ticks() {
-    let Some(browser) = support::browser() else { return };
+    let Some(browser) = support::browser() else {
+        return;
+    };
     let built = support::build("checklist-ok");
     let tab = browser.open(&built, "prep.html");
     tab.click("#handbook-item--before-the-meeting--write-it-down");
@@ -252,7 +321,10 @@ fn the_checklists_page_shares_the_ticks() {
 
     // The original and the copy on the same page follow each other at once.
     tab.click("#handbook-item--review--review-the-notes");
-    assert_eq!(tab.eval("document.getElementById('handbook-item--all--review--review-the-notes').checked"), true);
+    assert_eq!(
+        tab.eval("document.getElementById('handbook-item--all--review--review-the-notes').checked"),
+        true
+    );
     assert_eq!(
         tab.eval("[...document.querySelectorAll('[data-handbook-checklist=review] .handbook-checklist-progress')].map(p => p.textContent).join('|')"),
         "1 of 1 done|1 of 1 done"
@@ -265,7 +337,9 @@ fn the_checklists_page_shares_the_ticks() {
 
 #[test]
 fn ticks_in_another_window_show_up_without_a_reload() {
-    let Some(browser) = support::browser() else { return };
+    let Some(browser) = support::browser() else {
+        return;
+    };
     let built = support::build("checklist-ok");
     let tab = browser.open(&built, "prep.html");
     // Another document of the same book: an iframe gets `storage` events as a
@@ -275,9 +349,13 @@ fn ticks_in_another_window_show_up_without_a_reload() {
          f.onload = () => done(true); f.src = 'lists/all.html'; document.body.appendChild(f); })",
     );
     let other = "document.getElementById('other').contentDocument";
-    tab.wait_for(&format!("{other}.querySelector('.handbook-checklist-actions:not([hidden])')"));
+    tab.wait_for(&format!(
+        "{other}.querySelector('.handbook-checklist-actions:not([hidden])')"
+    ));
     tab.click("#handbook-item--before-the-meeting--write-it-down");
-    tab.wait_for(&format!("{other}.getElementById('handbook-item--all--before-the-meeting--write-it-down').checked"));
+    tab.wait_for(&format!(
+        "{other}.getElementById('handbook-item--all--before-the-meeting--write-it-down').checked"
+    ));
     tab.wait_for(&format!(
         "{other}.querySelector('[data-handbook-checklist={LIST}] .handbook-checklist-progress').textContent === '3 of 6 done'"
     ));
@@ -288,7 +366,9 @@ fn ticks_in_another_window_show_up_without_a_reload() {
 
 #[test]
 fn ticks_follow_their_items_when_the_source_is_reordered() {
-    let Some(browser) = support::browser() else { return };
+    let Some(browser) = support::browser() else {
+        return;
+    };
     let book = tempfile::tempdir().expect("temp dir");
     copy_dir(&support::fixture("checklist-ok"), book.path());
     let out = book.path().join("out");
@@ -310,7 +390,11 @@ fn ticks_follow_their_items_when_the_source_is_reordered() {
                      - [X] Check it with a *colleague*\n    \
                      - [ ] Rehearse it `out loud`\n\
                      - [ ] Research their recent projects and contributions\n";
-    std::fs::write(&chapter, format!("{}{reordered}{}", &text[..start], &text[end..])).expect("write chapter");
+    std::fs::write(
+        &chapter,
+        format!("{}{reordered}{}", &text[..start], &text[end..]),
+    )
+    .expect("write chapter");
     support::build_into(book.path(), &out);
     tab.reload();
     assert_eq!(
@@ -324,7 +408,9 @@ fn ticks_follow_their_items_when_the_source_is_reordered() {
 
 #[test]
 fn copy_as_markdown_gives_a_task_list_with_the_current_ticks() {
-    let Some(browser) = support::browser() else { return };
+    let Some(browser) = support::browser() else {
+        return;
+    };
     let built = support::build("checklist-ok");
     let tab = browser.open(&built, "prep.html");
     tab.click("#handbook-item--before-the-meeting--write-it-down");
@@ -350,7 +436,10 @@ fn copy_as_markdown_gives_a_task_list_with_the_current_ticks() {
     );
     tab.click("#in-a-list [data-handbook-action='copy']");
     tab.wait_for("document.activeElement.classList.contains('handbook-checklist-copy-text')");
-    assert_eq!(tab.eval("document.activeElement.value"), "- [ ] Inside a list item\n");
+    assert_eq!(
+        tab.eval("document.activeElement.value"),
+        "- [ ] Inside a list item\n"
+    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {
