@@ -10,7 +10,9 @@
   var bookRoot = "";
   try {
     /* global path_to_root */
-    bookRoot = new URL(typeof path_to_root === "string" ? path_to_root : "", location.href).pathname;
+    // `path_to_root` is "" at the top level: resolve "./", not the page.
+    var toRoot = typeof path_to_root === "string" && path_to_root ? path_to_root : "./";
+    bookRoot = new URL(toRoot, location.href).pathname;
   } catch (e) {
     bookRoot = "";
   }

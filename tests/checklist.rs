@@ -82,7 +82,8 @@ fn checklists_page_collects_every_checklist_by_chapter_with_links_back() {
     // Untitled checklists are named by their id.
     assert!(all.contains(r##"<a href="../prep.html#in-a-list">in-a-list</a>"##));
     // The progress counts the defaults.
-    assert!(all.contains(r#"<span class="handbook-checklist-done">1</span> of <span class="handbook-checklist-total">2</span>"#));
+    assert!(all.contains(r#"<span class="handbook-checklist-done">2</span> of <span class="handbook-checklist-total">6</span>"#));
+    assert!(all.contains(r#"<span class="handbook-checklist-done">0</span> of <span class="handbook-checklist-total">2</span>"#));
     // The original `review` and its copy are both on this page: no id twice.
     let page = built.page("lists/all.html");
     let twice: Vec<_> = ids(&page).into_iter().filter(|(_, n)| *n > 1).collect();
