@@ -245,7 +245,7 @@ fn parse_body(lines: &[Line]) -> Body {
         } else {
             let relative = indent - base;
             match step {
-                Some(step) if relative % step != 0 => {
+                Some(step) if !relative.is_multiple_of(step) => {
                     let depth = ((relative + step / 2) / step).max(1);
                     problems.push(Problem::new(
                         dash.clone(),
@@ -736,13 +736,16 @@ mod tests {
             .collect()
     }
 
+    /// (depth, id, ticked)
+    type Expected = (usize, &'static str, bool);
+
     fn item(depth: usize, id: &str, checked: bool) -> (usize, String, bool) {
         (depth, id.to_string(), checked)
     }
 
     #[test]
     fn items_boxes_and_nesting() {
-        let cases: &[(&str, &[(usize, &str, bool)])] = &[
+        let cases: &[(&str, &[Expected])] = &[
             (
                 "- [ ] a\n- [x] B\n- [X] c\n",
                 &[(0, "a", false), (0, "b", true), (0, "c", true)],
