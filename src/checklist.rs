@@ -62,7 +62,7 @@ struct Attrs {
     title: Option<String>,
 }
 
-/// A parsed, valid checklist block.
+/// A parsed checklist block: its valid items, in source order.
 #[derive(Debug)]
 pub struct Checklist {
     /// Its id, unique book-wide.
@@ -587,22 +587,14 @@ fn render_html(c: &Checklist, link: Option<String>, cx: &RenderCx) -> Result<Str
         None => c.id.name.clone(),
         Some(_) => format!("all--{}", c.id.name),
     };
-    let mut roots: Vec<ItemData> = Vec::new();
-    for item in &c.items {
-        let data = ItemData {
-            id: item.id.clone(),
-            dom_id: format!("handbook-item--{key}--{}", item.id),
-            checked: item.checked,
-            html: cx.inline(&item.text, item.offset),
-            children: Vec::new(),
-        };
-        // Parsing guarantees each item is at most one level below the last.
-        let mut siblings = &mut roots;
-        for _ in 0..item.depth {
-            siblings = &mut siblings.last_mut().expect("a parent item").children;
-        }
-        siblings.push(data);
-    }
+    let data = |item: &Item| ItemData {
+        id: item.id.clone(),
+        dom_id: format!("handbook-item--{key}--{}", item.id),
+        checked: item.checked,
+        html: cx.inline(&item.text, item.offset),
+        children: Vec::new(),
+    };
+    let roots = tree(&c.items, &mut 0, 0, &data);
     let title = c
         .title
         .clone()
@@ -620,6 +612,24 @@ fn render_html(c: &Checklist, link: Option<String>, cx: &RenderCx) -> Result<Str
             "total": c.items.len(),
         }),
     )
+}
+
+/// The items from `items[*next]` on that are at `depth` or deeper, as a
+/// tree: each item holds the deeper items that follow it.
+fn tree(
+    items: &[Item],
+    next: &mut usize,
+    depth: usize,
+    data: &dyn Fn(&Item) -> ItemData,
+) -> Vec<ItemData> {
+    let mut level = Vec::new();
+    while let Some(item) = items.get(*next).filter(|i| i.depth >= depth) {
+        *next += 1;
+        let mut node = data(item);
+        node.children = tree(items, next, depth + 1, data);
+        level.push(node);
+    }
+    level
 }
 
 /// A markdown task list: bold title, `- [ ]` items nested by two spaces.

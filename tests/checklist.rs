@@ -458,7 +458,15 @@ fn copy_dir(from: &Path, to: &Path) {
 #[test]
 fn a_book_without_checklists_says_so() {
     let html = content(&support::build("checklist-none"), "all.html");
-    assert!(html.contains(r#"<p class="handbook-checklists-empty">This book has no checklists yet.</p>"#), "{html}");
+    assert!(
+        html.contains(
+            r#"<p class="handbook-checklists-empty">This book has no checklists yet.</p>"#
+        ),
+        "{html}"
+    );
     let markdown = support::build_markdown("checklist-none").page("all.md");
-    assert!(markdown.contains("This book has no checklists yet."), "{markdown}");
+    assert!(
+        markdown.contains("This book has no checklists yet."),
+        "{markdown}"
+    );
 }
