@@ -123,7 +123,7 @@ fn process(
         &src_display.join(config.glossary_path()),
         diags,
     );
-    let scripts = script::collect(&pages, diags);
+    let scripts = script::collect(&pages, &config.placeholders, &ctx.root, diags);
     let checklists = checklist::collect(&pages, diags);
     let inline = collect_inline(&pages, diags);
 
@@ -133,15 +133,17 @@ fn process(
         .map(|s| &s.id)
         .chain(checklists.iter().map(|c| &c.id));
     attrs::check_unique(ids, diags);
-    // `{{#term}}`s inside checklist items are checked like any other.
-    let checklist_terms = checklists.iter().flat_map(|c| c.terms().iter().cloned());
+    // `{{#term}}`s inside script lines and checklist items are checked like any other.
+    let checklist_terms = checklists.iter().flat_map(|c| c.terms());
     let terms: Vec<TermRef> = inline
         .terms
         .iter()
-        .cloned()
+        .chain(scripts.terms())
         .chain(checklist_terms)
+        .cloned()
         .collect();
     glossary.check_refs(&terms, diags);
+    scripts.check(diags);
     if diags.failed() {
         return HashMap::new();
     }
@@ -172,7 +174,7 @@ fn process(
             blocks.push((
                 block.range.clone(),
                 block.prefix.clone(),
-                script::render(s, block, &cx),
+                scripts.render(s, &cx),
             ));
         }
         for c in checklists.iter().filter(|c| c.page == page.index) {

@@ -135,11 +135,25 @@ impl RenderCx<'_> {
     /// references) found at byte `base` of the current chapter: safe HTML, or
     /// markdown with each reference replaced by its text.
     pub fn inline(&self, text: &str, base: usize) -> String {
+        self.inline_with(text, base, Vec::new())
+    }
+
+    /// As [`RenderCx::inline`], with each `(range, output)` in `extra`
+    /// replacing that range of `text` with output the caller rendered itself
+    /// (trusted HTML, or markdown). `extra` must not overlap `{{#term}}`s.
+    pub fn inline_with(
+        &self,
+        text: &str,
+        base: usize,
+        extra: Vec<(Range<usize>, String)>,
+    ) -> String {
         let refs = TermRef::find_in(text, base, self.page.source, Some(self.page.index));
-        let fragments = refs
+        let mut fragments: Vec<(Range<usize>, String)> = refs
             .iter()
             .map(|(range, r)| (range.clone(), (self.term)(r)))
             .collect();
+        fragments.extend(extra);
+        fragments.sort_by_key(|(range, _)| range.start);
         match self.format {
             Format::Html => inline_html(text, fragments, self.markdown),
             Format::Markdown => crate::markdown::splice(text, fragments),
