@@ -133,10 +133,13 @@ fn process(
         .map(|s| &s.id)
         .chain(checklists.iter().map(|c| &c.id));
     attrs::check_unique(ids, diags);
+    // `{{#term}}`s inside script lines and checklist items are checked like any other.
+    let checklist_terms = checklists.iter().flat_map(|c| c.terms());
     let terms: Vec<TermRef> = inline
         .terms
         .iter()
         .chain(scripts.terms())
+        .chain(checklist_terms)
         .cloned()
         .collect();
     glossary.check_refs(&terms, diags);
@@ -195,7 +198,7 @@ fn process(
             blocks.push((
                 block.range.clone(),
                 block.prefix.clone(),
-                checklist::render(c, block, &cx),
+                checklist::render(c, &cx),
             ));
         }
         if let Some((_, range)) = inline
