@@ -103,7 +103,7 @@ fn random_chapters_never_panic_and_diagnostics_point_inside_their_files() {
     let cases: u64 = std::env::var("FUZZ_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(1500);
+        .unwrap_or(600);
     let fixture = mdbook_driver::MDBook::load(support::fixture("basic")).expect("fixture");
     let ctx = PreprocessorContext::new(fixture.root.clone(), fixture.config.clone(), "html".into());
     let markdown_ctx = PreprocessorContext::new(
