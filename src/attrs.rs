@@ -22,13 +22,26 @@ pub struct Id {
 }
 
 /// Takes the block's `id`, reporting it when missing or not a usable anchor.
-pub fn require_id(id: Option<String>, page: &Page, block: &FencedBlock, diags: &mut Diagnostics) -> Option<Id> {
+pub fn require_id(
+    id: Option<String>,
+    page: &Page,
+    block: &FencedBlock,
+    diags: &mut Diagnostics,
+) -> Option<Id> {
     let text = diags.text(page.source);
-    let fence_line_end = text[block.range.start..].find('\n').map_or(block.range.end, |i| block.range.start + i);
+    let fence_line_end = text[block.range.start..]
+        .find('\n')
+        .map_or(block.range.end, |i| block.range.start + i);
     let Some(name) = id else {
         diags
-            .error(page.span(block.range.start..fence_line_end), format!("{} block has no `id`", block.kind))
-            .help(format!(r#"add an id that is unique in the book, e.g. ```{} id="my-{}""#, block.kind, block.kind));
+            .error(
+                page.span(block.range.start..fence_line_end),
+                format!("{} block has no `id`", block.kind),
+            )
+            .help(format!(
+                r#"add an id that is unique in the book, e.g. ```{} id="my-{}""#,
+                block.kind, block.kind
+            ));
         return None;
     };
     let at = text[block.attrs_offset..fence_line_end]
@@ -42,7 +55,10 @@ pub fn require_id(id: Option<String>, page: &Page, block: &FencedBlock, diags: &
     if !is_valid_id(&name) {
         diags
             .error(span, format!("`{name}` is not a valid id"))
-            .help(format!("use lowercase letters, digits and dashes, e.g. `{}`", slug(&name)));
+            .help(format!(
+                "use lowercase letters, digits and dashes, e.g. `{}`",
+                slug(&name)
+            ));
         return None;
     }
     Some(Id { name, span })
@@ -51,7 +67,11 @@ pub fn require_id(id: Option<String>, page: &Page, block: &FencedBlock, diags: &
 /// Whether `name` is lowercase kebab-case: `[a-z0-9]` words joined by `-`.
 pub fn is_valid_id(name: &str) -> bool {
     !name.is_empty()
-        && name.split('-').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && name.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 /// A lowercase kebab-case slug of `text` ("Write it down!" becomes `write-it-down`).
@@ -80,7 +100,10 @@ pub fn check_unique<'a>(ids: impl IntoIterator<Item = &'a Id>, diags: &mut Diagn
             diags
                 .error(id.span.clone(), format!("duplicate id `{}`", id.name))
                 .note(first_span, "first used here")
-                .help(format!("ids are unique across all scripts and checklists; `{}` is taken at {location}", id.name));
+                .help(format!(
+                    "ids are unique across all scripts and checklists; `{}` is taken at {location}",
+                    id.name
+                ));
         } else {
             seen.insert(&id.name, id);
         }
@@ -136,8 +159,8 @@ fn as_toml_document(attrs: &str) -> String {
                     .map_or(bytes.len(), |p| i + p);
                 let before = bytes[..i].iter().rev().find(|c| !c.is_ascii_whitespace());
                 let after = bytes.get(run_end);
-                let separates = before.is_some_and(|c| *c != b'=')
-                    && after.is_some_and(|c| *c != b'=');
+                let separates =
+                    before.is_some_and(|c| *c != b'=') && after.is_some_and(|c| *c != b'=');
                 if separates {
                     out[i] = b'\n';
                 }
@@ -187,7 +210,14 @@ mod tests {
         assert_eq!(a.cast.as_deref(), Some("You, Alex"));
         let a = parse_ok(r#"title="say \"hi\" now""#);
         assert_eq!(a.title.as_deref(), Some("say \"hi\" now"));
-        assert_eq!(parse_ok(""), Attrs { id: None, title: None, cast: None });
+        assert_eq!(
+            parse_ok(""),
+            Attrs {
+                id: None,
+                title: None,
+                cast: None
+            }
+        );
     }
 
     #[test]
@@ -196,7 +226,10 @@ mod tests {
         for bad in ["", "Ask", "a b", "a--b", "-a", "a_b"] {
             assert!(!is_valid_id(bad), "{bad}");
         }
-        assert_eq!(slug("  Write it down: an RTOS question!  "), "write-it-down-an-rtos-question");
+        assert_eq!(
+            slug("  Write it down: an RTOS question!  "),
+            "write-it-down-an-rtos-question"
+        );
         assert_eq!(slug("Ça va"), "ça-va");
     }
 

@@ -71,7 +71,11 @@ impl Config {
 /// Reads `[preprocessor.handbook]`. A problem is reported at its line in
 /// `book.toml` and the defaults are used, so the rest of the book is still
 /// checked.
-pub fn load(mdbook: &mdbook_preprocessor::config::Config, root: &Path, diags: &mut Diagnostics) -> Config {
+pub fn load(
+    mdbook: &mdbook_preprocessor::config::Config,
+    root: &Path,
+    diags: &mut Diagnostics,
+) -> Config {
     let key = format!("preprocessor.{NAME}");
     let error = match mdbook.get::<Config>(&key) {
         Ok(config) => return config.unwrap_or_default(),
@@ -80,7 +84,10 @@ pub fn load(mdbook: &mdbook_preprocessor::config::Config, root: &Path, diags: &m
     let text = std::fs::read_to_string(root.join("book.toml")).unwrap_or_default();
     let range = locate(&text, &error);
     let source = diags.add_source("book.toml", text);
-    let message = format!("invalid [{key}]: {}", error.lines().next().unwrap_or_default());
+    let message = format!(
+        "invalid [{key}]: {}",
+        error.lines().next().unwrap_or_default()
+    );
     match range {
         Some(range) => diags.error(Span::new(source, range), message),
         None => diags.file_problem(Severity::Error, source, message),
@@ -97,7 +104,11 @@ fn locate(text: &str, error: &str) -> Option<Range<usize>> {
     let mut offset = table;
     for line in text[table..].split_inclusive('\n') {
         let trimmed = line.trim_start();
-        let name = trimmed.split(['=', ' ']).next().unwrap_or("").trim_matches('"');
+        let name = trimmed
+            .split(['=', ' '])
+            .next()
+            .unwrap_or("")
+            .trim_matches('"');
         if name == key {
             let start = offset + (line.len() - trimmed.len());
             return Some(start..start + key.len());
@@ -136,7 +147,10 @@ mod tests {
     #[test]
     fn rejects_unknown_keys_by_name() {
         let err = toml::from_str::<Config>("auto-links = \"none\"").unwrap_err();
-        assert!(err.message().contains("unknown field `auto-links`"), "{err}");
+        assert!(
+            err.message().contains("unknown field `auto-links`"),
+            "{err}"
+        );
         let err = toml::from_str::<Config>("auto-link = \"all\"").unwrap_err();
         assert!(err.message().contains("unknown variant `all`"), "{err}");
     }

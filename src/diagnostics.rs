@@ -52,8 +52,8 @@ pub struct Diagnostic {
     pub range: Option<Range<usize>>,
     /// A label under the caret.
     pub label: Option<String>,
-    /// How to fix it, e.g. "did you mean `rtos`?".
-    pub help: Option<String>,
+    /// How to fix it, e.g. "did you mean `rtos`?" (one line each).
+    pub help: Vec<String>,
     /// Other places that matter, e.g. the first definition of a duplicate.
     pub notes: Vec<(Span, String)>,
 }
@@ -61,14 +61,14 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// Adds a help line.
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
-        self.help = Some(help.into());
+        self.help.push(help.into());
         self
     }
 
     /// Adds a help line "did you mean `x`?" when a suggestion exists.
     pub fn suggest(&mut self, suggestion: Option<&str>) -> &mut Self {
         if let Some(s) = suggestion {
-            self.help = Some(format!("did you mean `{s}`?"));
+            self.help.push(format!("did you mean `{s}`?"));
         }
         self
     }
@@ -132,12 +132,22 @@ impl Diagnostics {
 
     /// Reports an error at `span`.
     pub fn error(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
-        self.push(Severity::Error, span.source, Some(span.range), message.into())
+        self.push(
+            Severity::Error,
+            span.source,
+            Some(span.range),
+            message.into(),
+        )
     }
 
     /// Reports a warning at `span`.
     pub fn warning(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
-        self.push(Severity::Warning, span.source, Some(span.range), message.into())
+        self.push(
+            Severity::Warning,
+            span.source,
+            Some(span.range),
+            message.into(),
+        )
     }
 
     /// Reports a problem with a whole file (no line to point at).
@@ -163,7 +173,7 @@ impl Diagnostics {
             source,
             range,
             label: None,
-            help: None,
+            help: Vec::new(),
             notes: Vec::new(),
         });
         self.items.last_mut().expect("just pushed")
@@ -265,7 +275,7 @@ impl Diagnostics {
                     ),
             );
         }
-        if let Some(help) = &d.help {
+        for help in &d.help {
             group = group.element(Level::HELP.message(help.as_str()));
         }
         vec![group]

@@ -732,6 +732,9 @@ impl Glossary {
             used_in: vec![BTreeMap::new(); self.entries.len()],
             auto: Vec::new(),
         };
+        // In book order, whoever collected them.
+        let mut refs: Vec<&TermRef> = refs.iter().collect();
+        refs.sort_by_key(|r| (r.page, r.span.range.start));
         let Some(file) = self.file else {
             let expected = self.display.display();
             if let Some((p, range)) = &glossary_page
@@ -754,7 +757,7 @@ impl Glossary {
         let mut first_ref: HashMap<(usize, usize), usize> = HashMap::new();
         // Terms suggested for a misspelt reference: not also reported unused.
         let mut suggested = BTreeSet::new();
-        for r in refs {
+        for r in &refs {
             let Some(entry) = self.lookup(&r.key) else {
                 if !self.malformed {
                     suggested.extend(self.unknown(r, diags));
@@ -766,7 +769,7 @@ impl Glossary {
                 // stops auto-linking later mentions.
                 if pages
                     .get(page)
-                    .is_some_and(|p| in_running_text(p, r.span.range.start))
+                    .is_some_and(|p| !in_heading_or_link(p, &r.span.range))
                 {
                     let at = first_ref.entry((page, entry)).or_insert(r.span.range.start);
                     *at = (*at).min(r.span.range.start);
@@ -800,7 +803,8 @@ impl Glossary {
         if self.malformed {
             return usage;
         }
-        if usage.glossary_page.is_none() && !self.entries.is_empty() {
+        let referenced = usage.used_in.iter().any(|u| !u.is_empty());
+        if usage.glossary_page.is_none() && referenced {
             diags
                 .file_problem(
                     Severity::Warning,
@@ -902,7 +906,7 @@ impl Glossary {
             && usage.used_in.get(index).and_then(|u| u.get(&from.index))
                 == Some(&r.span.range.start))
         .then(|| format!("handbook-ref-{}", entry.id.value));
-        if r.page == Some(from.index) && !in_running_text(from, r.span.range.start) {
+        if r.page == Some(from.index) && in_heading_or_link(from, &r.span.range) {
             return Ok(match anchor {
                 Some(anchor) => format!("<span id=\"{anchor}\">{}</span>", inert(&escape(&shown))),
                 None => inert(&escape(&shown)),
@@ -1211,14 +1215,19 @@ fn next_char(text: &str, at: usize) -> usize {
     at + text[at..].chars().next().map_or(1, char::len_utf8)
 }
 
-/// Whether byte `offset` of a chapter is in running text (not in a heading,
-/// link, image or raw HTML element), or in a script or checklist block (whose
-/// lines are rendered as running text).
-fn in_running_text(page: &Page, offset: usize) -> bool {
+/// Whether a reference in a chapter stands in a heading, link, image or raw
+/// HTML element, where it can only be text (not a link with a tooltip).
+fn in_heading_or_link(page: &Page, range: &Range<usize>) -> bool {
+    // Only a `{{#term}}` of the chapter's own text can be: the others are
+    // rendered by a directive (a script line, a checklist item) as running text.
+    let inline = &page.scan.inline;
+    let i = inline.partition_point(|d| d.range.start < range.start);
+    if inline.get(i).is_none_or(|d| d.range != *range || d.in_code) {
+        return false;
+    }
     let runs = &page.scan.text;
-    let i = runs.partition_point(|r| r.range.end <= offset);
-    runs.get(i).is_some_and(|r| r.range.start <= offset)
-        || page.scan.fenced.iter().any(|b| b.range.contains(&offset))
+    let i = runs.partition_point(|r| r.range.end <= range.start);
+    runs.get(i).is_none_or(|r| r.range.start > range.start)
 }
 
 /// The byte range of a definition's first block, when it is a paragraph.

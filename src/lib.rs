@@ -32,6 +32,7 @@ use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use pages::Page;
 use render::{Format, RenderCx, Templates};
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::{IsTerminal, Read, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -44,25 +45,34 @@ impl Preprocessor for Handbook {
         config::NAME
     }
 
-    fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<Book> {
-        let mut diags = Diagnostics::new();
-        let outputs = process(ctx, &book, &mut diags);
+    fn run(&self, ctx: &PreprocessorContext, book: Book) -> anyhow::Result<Book> {
+        let (book, diags) = preprocess(ctx, book);
         report(&diags)?;
-        let mut outputs = outputs.into_iter();
-        book.for_each_chapter_mut(|chapter| {
-            if chapter.source_path.is_some() || chapter.path.is_some() {
-                if let Some(Some(output)) = outputs.next() {
-                    chapter.content = output;
-                }
-            }
-        });
-        Ok(book)
+        book.context("the handbook has errors")
     }
 
     /// Every renderer is supported: non-HTML renderers get plain markdown.
     fn supports_renderer(&self, _renderer: &str) -> anyhow::Result<bool> {
         Ok(true)
     }
+}
+
+/// Runs the pipeline without printing anything: the preprocessed book
+/// (`None` when it has errors) and every diagnostic.
+pub fn preprocess(ctx: &PreprocessorContext, mut book: Book) -> (Option<Book>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut outputs = process(ctx, &book, &mut diags);
+    if diags.failed() {
+        return (None, diags);
+    }
+    book.for_each_chapter_mut(|chapter| {
+        if let Some(path) = pages::chapter_path(chapter)
+            && let Some(output) = outputs.remove(path)
+        {
+            chapter.content = output;
+        }
+    });
+    (Some(book), diags)
 }
 
 /// Prints every diagnostic to stderr and fails when the book has errors.
@@ -77,14 +87,23 @@ fn report(diags: &Diagnostics) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs the whole pipeline over `book`. Returns each chapter's new content
-/// (`None`: unchanged), in book order, or nothing once an error is found.
-fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> Vec<Option<String>> {
+/// Runs the whole pipeline over `book`. Returns the new content of each
+/// chapter that changed, by source path, or nothing once an error is found.
+fn process(
+    ctx: &PreprocessorContext,
+    book: &Book,
+    diags: &mut Diagnostics,
+) -> HashMap<PathBuf, String> {
     let config = config::load(&ctx.config, &ctx.root, diags);
     diags.deny_warnings(config.warnings_denied());
     let src_dir = ctx.root.join(&ctx.config.book.src);
     let src_display = relative_to(&ctx.config.book.src, &ctx.root);
-    let html_config = ctx.config.get("output.html").ok().flatten().unwrap_or_default();
+    let html_config = ctx
+        .config
+        .get("output.html")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
     let markdown_options = markdown::markdown_options(&html_config);
     let theme_dir = html_config.theme_dir(&ctx.root).join("handbook");
     let templates = Templates::new(
@@ -106,31 +125,71 @@ fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> V
         &markdown_options,
         diags,
     );
-    let scripts = script::collect(&pages, diags);
+    let scripts = script::collect(&pages, &config.placeholders, &ctx.root, diags);
     let checklists = checklist::collect(&pages, diags);
     let inline = collect_inline(&pages, diags);
 
     // 3. Validate book-wide.
-    let ids = scripts.iter().map(|s| &s.id).chain(checklists.iter().map(|c| &c.id));
+    let ids = scripts
+        .iter()
+        .map(|s| &s.id)
+        .chain(checklists.iter().map(|c| &c.id));
     attrs::check_unique(ids, diags);
-    let term_refs = [inline.terms.as_slice(), &block_term_refs(&pages)].concat();
-    let usage = glossary.check_refs(&term_refs, &pages, inline.glossary_page.clone(), config.auto_link, diags);
+    // `{{#term}}`s inside script lines and checklist items are checked like any other.
+    let checklist_terms = checklists.iter().flat_map(|c| c.terms());
+    let terms: Vec<TermRef> = inline
+        .terms
+        .iter()
+        .chain(scripts.terms())
+        .chain(checklist_terms)
+        .cloned()
+        .collect();
+    let usage = glossary.check_refs(
+        &terms,
+        &pages,
+        inline.glossary_page.clone(),
+        config.auto_link,
+        diags,
+    );
+    scripts.check(diags);
     if diags.failed() {
-        return Vec::new();
+        return HashMap::new();
     }
 
     // 4. Render each chapter and splice the output in.
     let format = Format::for_renderer(&ctx.renderer);
-    let mut outputs = Vec::with_capacity(pages.len());
+    // A page gets the glossary's CSS/JS (references are everywhere), and the
+    // scripts' and checklists' only where it has them: index = scripts | checklists << 1.
+    let assets: [String; 4] = std::array::from_fn(|i| {
+        let (with_scripts, with_checklists) = (i & 1 != 0, i & 2 != 0);
+        let pick = |all: [&'static str; 3]| {
+            let [g, s, c] = all;
+            [
+                Some(g),
+                with_scripts.then_some(s),
+                with_checklists.then_some(c),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+        };
+        render::assets(
+            &pick([glossary::CSS, script::CSS, checklist::CSS]),
+            &pick([glossary::JS, script::JS, checklist::JS]),
+        )
+    });
+    let mut outputs = HashMap::with_capacity(pages.len());
     for page in &pages {
         // A reference that fails to render (a broken template override) is
         // reported once per message, at its first place.
         let failures: RefCell<Vec<(Span, String)>> = RefCell::new(Vec::new());
         let term = |r: &TermRef| {
-            glossary.render_ref(r, page, &usage, format, &templates).unwrap_or_else(|e| {
-                failures.borrow_mut().push((r.span.clone(), e));
-                String::new()
-            })
+            glossary
+                .render_ref(r, page, &usage, format, &templates)
+                .unwrap_or_else(|e| {
+                    failures.borrow_mut().push((r.span.clone(), e));
+                    String::new()
+                })
         };
         let cx = RenderCx {
             format,
@@ -145,20 +204,46 @@ fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> V
         let mut blocks: Vec<(Range<usize>, String, Result<String, String>)> = Vec::new();
         for s in scripts.iter().filter(|s| s.page == page.index) {
             let block = &page.scan.fenced[s.block];
-            blocks.push((block.range.clone(), block.prefix.clone(), script::render(s, block, &cx)));
+            blocks.push((
+                block.range.clone(),
+                block.prefix.clone(),
+                scripts.render(s, &cx),
+            ));
         }
         for c in checklists.iter().filter(|c| c.page == page.index) {
             let block = &page.scan.fenced[c.block];
-            blocks.push((block.range.clone(), block.prefix.clone(), checklist::render(c, block, &cx)));
+            blocks.push((
+                block.range.clone(),
+                block.prefix.clone(),
+                checklist::render(c, &cx),
+            ));
         }
-        if let Some((_, range)) = inline.glossary_page.as_ref().filter(|(p, _)| *p == page.index) {
+        if let Some((_, range)) = inline
+            .glossary_page
+            .as_ref()
+            .filter(|(p, _)| *p == page.index)
+        {
             let prefix = markdown::line_prefix(&text, range.start);
             blocks.push((range.clone(), prefix, glossary.render_page(&usage, &cx)));
         }
-        if let Some((_, range)) = inline.checklists_page.as_ref().filter(|(p, _)| *p == page.index) {
+        if let Some((_, range)) = inline
+            .checklists_page
+            .as_ref()
+            .filter(|(p, _)| *p == page.index)
+        {
             let prefix = markdown::line_prefix(&text, range.start);
-            blocks.push((range.clone(), prefix, checklist::render_index(&checklists, &cx)));
+            blocks.push((
+                range.clone(),
+                prefix,
+                checklist::render_index(&checklists, &cx),
+            ));
         }
+        let with_scripts = scripts.iter().any(|s| s.page == page.index);
+        let with_checklists = checklists.iter().any(|c| c.page == page.index)
+            || inline
+                .checklists_page
+                .as_ref()
+                .is_some_and(|(p, _)| *p == page.index);
         let mut edits: Vec<(Range<usize>, String)> = Vec::new();
         for (range, prefix, output) in blocks {
             match output {
@@ -183,20 +268,16 @@ fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> V
             }
         }
         if edits.is_empty() {
-            outputs.push(None);
             continue;
         }
         let mut output = markdown::splice(&text, edits);
         if format == Format::Html {
-            output.push_str(&render::assets(
-                &[glossary::CSS, script::CSS, checklist::CSS],
-                &[glossary::JS, script::JS, checklist::JS],
-            ));
+            output.push_str(&assets[usize::from(with_scripts) | usize::from(with_checklists) << 1]);
         }
-        outputs.push(Some(output));
+        outputs.insert(page.path.clone(), output);
     }
     if diags.failed() {
-        return Vec::new();
+        return HashMap::new();
     }
     outputs
 }
@@ -212,19 +293,6 @@ struct Inline {
     checklists_page: Option<(usize, Range<usize>)>,
 }
 
-/// Every `{{#term}}` in the lines of script and checklist blocks: their
-/// modules render them (through `RenderCx::inline`), the glossary checks them.
-fn block_term_refs(pages: &[Page]) -> Vec<TermRef> {
-    let mut refs = Vec::new();
-    for page in pages {
-        for line in page.scan.fenced.iter().flat_map(|b| &b.lines) {
-            let found = TermRef::find_in(&line.text, line.offset, page.source, Some(page.index));
-            refs.extend(found.into_iter().map(|(_, r)| r));
-        }
-    }
-    refs
-}
-
 /// Names of this preprocessor's inline directives.
 const INLINE_NAMES: [&str; 3] = ["term", "glossary", "checklists"];
 
@@ -234,7 +302,10 @@ fn collect_inline(pages: &[Page], diags: &mut Diagnostics) -> Inline {
         for u in &page.scan.unclosed {
             if !pages::MDBOOK_DIRECTIVES.contains(&u.name.as_str()) {
                 diags
-                    .error(page.span(u.range.clone()), format!("`{{{{#{}` is never closed", u.name))
+                    .error(
+                        page.span(u.range.clone()),
+                        format!("`{{{{#{}` is never closed", u.name),
+                    )
                     .help("close the directive with `}}` on the same line");
             }
         }
@@ -242,14 +313,19 @@ fn collect_inline(pages: &[Page], diags: &mut Diagnostics) -> Inline {
             let span = page.span(d.range.clone());
             let slot = match d.name.as_str() {
                 "term" => {
-                    inline.terms.push(TermRef::parse(d, page.source, Some(page.index)));
+                    inline
+                        .terms
+                        .push(TermRef::parse(d, page.source, Some(page.index)));
                     continue;
                 }
                 "glossary" => &mut inline.glossary_page,
                 "checklists" => &mut inline.checklists_page,
                 name if pages::MDBOOK_DIRECTIVES.contains(&name) => continue,
                 name => {
-                    let known = INLINE_NAMES.iter().chain(&pages::MDBOOK_DIRECTIVES).copied();
+                    let known = INLINE_NAMES
+                        .iter()
+                        .chain(&pages::MDBOOK_DIRECTIVES)
+                        .copied();
                     diags
                         .error(span, format!("unknown directive `{{{{#{name}}}}}`"))
                         .suggest(closest(name, known))
@@ -261,15 +337,23 @@ fn collect_inline(pages: &[Page], diags: &mut Diagnostics) -> Inline {
             };
             if !d.standalone {
                 diags
-                    .error(span, format!("`{{{{#{}}}}}` must stand on a line of its own", d.name))
+                    .error(
+                        span,
+                        format!("`{{{{#{}}}}}` must stand on a line of its own", d.name),
+                    )
                     .help("put it in a paragraph by itself, with blank lines around it");
             } else if !d.args.is_empty() {
-                diags
-                    .error(page.span(d.args_offset..d.args_offset + d.args.len()), format!("`{{{{#{}}}}}` takes no arguments", d.name));
+                diags.error(
+                    page.span(d.args_offset..d.args_offset + d.args.len()),
+                    format!("`{{{{#{}}}}}` takes no arguments", d.name),
+                );
             } else if let Some((first, _)) = slot {
                 let first = pages[*first].path.display().to_string();
                 diags
-                    .error(span, format!("`{{{{#{}}}}}` is already on another page", d.name))
+                    .error(
+                        span,
+                        format!("`{{{{#{}}}}}` is already on another page", d.name),
+                    )
                     .help(format!("the book has one such page: `{first}`"));
             } else {
                 *slot = Some((page.index, d.range.clone()));
@@ -288,7 +372,9 @@ fn relative_to(path: &Path, root: &Path) -> PathBuf {
 /// end, preprocesses, and writes the book JSON.
 pub fn run_stdin(mut input: impl Read, output: impl Write) -> anyhow::Result<()> {
     let mut json = Vec::new();
-    input.read_to_end(&mut json).context("could not read the book from stdin")?;
+    input
+        .read_to_end(&mut json)
+        .context("could not read the book from stdin")?;
     let (ctx, book) = mdbook_preprocessor::parse_input(json.as_slice()).map_err(|e| {
         anyhow::anyhow!(
             "stdin is not mdBook's preprocessor input ({}); run this through `mdbook build`, or use `mdbook-handbook build`",
@@ -316,7 +402,10 @@ pub const SUPPORTED_MDBOOK: &str = "0.5";
 fn load_book(root: &Path) -> anyhow::Result<mdbook_driver::MDBook> {
     let book_toml = root.join("book.toml");
     if !book_toml.is_file() {
-        bail!("no book.toml in `{}`: is this a book's root?", root.display());
+        bail!(
+            "no book.toml in `{}`: is this a book's root?",
+            root.display()
+        );
     }
     let mut config = mdbook_driver::config::Config::from_disk(&book_toml)
         .with_context(|| format!("could not load `{}`", book_toml.display()))?;
@@ -354,14 +443,25 @@ pub fn check(root: &Path) -> anyhow::Result<()> {
     process(&ctx, &book.book, &mut diags);
     report(&diags)?;
     if diags.items().is_empty() {
-        let chapters = book.book.iter().filter(|i| matches!(i, BookItem::Chapter(_))).count();
-        eprintln!("handbook: {} checked, no problems", plural(chapters, "chapter"));
+        let chapters = book
+            .book
+            .iter()
+            .filter(|i| matches!(i, BookItem::Chapter(_)))
+            .count();
+        eprintln!(
+            "handbook: {} checked, no problems",
+            plural(chapters, "chapter")
+        );
     }
     Ok(())
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 /// mdBook's `supports` handshake: every renderer is supported (the HTML

@@ -46,7 +46,9 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             };
         }
-        Some(Command::Build { root, dest_dir }) => mdbook_handbook::build(&root, dest_dir.as_deref()),
+        Some(Command::Build { root, dest_dir }) => {
+            mdbook_handbook::build(&root, dest_dir.as_deref())
+        }
         Some(Command::Check { root }) => mdbook_handbook::check(&root),
         None => mdbook_handbook::run_stdin(std::io::stdin().lock(), std::io::stdout().lock()),
     };

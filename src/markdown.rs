@@ -8,10 +8,10 @@
 //! splicing replacements into the original text in one forward pass, so every
 //! byte outside a directive passes through unchanged.
 
+use crate::diagnostics::{SourceId, Span};
 use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
 use mdbook_preprocessor::config::HtmlConfig;
-use crate::diagnostics::{SourceId, Span};
 use std::ops::Range;
 
 /// Info-string words that make a fenced code block a directive.
@@ -172,10 +172,12 @@ pub fn scan(text: &str, options: &MarkdownOptions) -> Scan {
             }
             Event::Code(_) | Event::Html(_) => code.push(range),
             Event::InlineMath(_) | Event::DisplayMath(_) => code.push(range),
-            Event::Text(_) if no_link_depth == 0 && html_open.is_empty() => match scan.text.last_mut() {
-                Some(last) if last.range.end == range.start => last.range.end = range.end,
-                _ => scan.text.push(TextRun { range }),
-            },
+            Event::Text(_) if no_link_depth == 0 && html_open.is_empty() => {
+                match scan.text.last_mut() {
+                    Some(last) if last.range.end == range.start => last.range.end = range.end,
+                    _ => scan.text.push(TextRun { range }),
+                }
+            }
             _ => {}
         }
     }
@@ -192,19 +194,29 @@ pub fn scan(text: &str, options: &MarkdownOptions) -> Scan {
             d
         })
         .collect();
-    scan.unclosed.retain(|u| !code.iter().any(|r| r.contains(&u.range.start)));
+    scan.unclosed
+        .retain(|u| !code.iter().any(|r| r.contains(&u.range.start)));
     scan
 }
 
 fn is_inline_end(end: &TagEnd) -> bool {
     matches!(
         end,
-        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Superscript | TagEnd::Subscript | TagEnd::Link | TagEnd::Image
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
     )
 }
 
 /// Void elements: they never enclose text.
-const VOID_ELEMENTS: [&str; 14] = ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"];
+const VOID_ELEMENTS: [&str; 14] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
 
 /// Follows raw inline HTML tags: an opening tag (not void, not `/>`) opens an
 /// element, a closing tag closes it and everything opened inside it.
@@ -322,7 +334,12 @@ impl TermRef {
 
     /// Every unescaped `{{#term}}` in a piece of directive text (a script
     /// line, a checklist item, a definition) at byte `base` of `source`.
-    pub fn find_in(text: &str, base: usize, source: SourceId, page: Option<usize>) -> Vec<(Range<usize>, TermRef)> {
+    pub fn find_in(
+        text: &str,
+        base: usize,
+        source: SourceId,
+        page: Option<usize>,
+    ) -> Vec<(Range<usize>, TermRef)> {
         find_inline(text, 0)
             .0
             .into_iter()
@@ -342,7 +359,11 @@ impl TermRef {
 pub fn find_inline(text: &str, base: usize) -> (Vec<InlineDirective>, Vec<Unclosed>) {
     let mut found = Vec::new();
     let mut unclosed = Vec::new();
+    let mut taken = 0; // end of the last directive found: no overlaps
     for (start, _) in text.match_indices("{{#") {
+        if start < taken {
+            continue;
+        }
         let after = &text[start + 3..];
         let name_len = after
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
@@ -352,7 +373,12 @@ pub fn find_inline(text: &str, base: usize) -> (Vec<InlineDirective>, Vec<Unclos
             continue;
         }
         let line_end = after.find('\n').unwrap_or(after.len());
-        let Some(close) = after[..line_end].find("}}") else {
+        // Closed by the first `}}` on its line, unless another directive
+        // opens first.
+        let close = after[..line_end]
+            .find("}}")
+            .filter(|close| !after[..*close].contains("{{#"));
+        let Some(close) = close else {
             unclosed.push(Unclosed {
                 name: name.to_string(),
                 range: base + start..base + start + 3 + line_end,
@@ -362,6 +388,7 @@ pub fn find_inline(text: &str, base: usize) -> (Vec<InlineDirective>, Vec<Unclos
         if close < name_len {
             continue;
         }
+        taken = start + 3 + close + 2;
         let raw_args = &after[name_len..close];
         let args = raw_args.trim();
         let lead = raw_args.len() - raw_args.trim_start().len();
@@ -382,7 +409,8 @@ pub fn find_inline(text: &str, base: usize) -> (Vec<InlineDirective>, Vec<Unclos
 /// Ranges must not overlap.
 pub fn splice(text: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
     edits.sort_by_key(|(range, _)| range.start);
-    let mut out = String::with_capacity(text.len() + edits.iter().map(|e| e.1.len()).sum::<usize>());
+    let mut out =
+        String::with_capacity(text.len() + edits.iter().map(|e| e.1.len()).sum::<usize>());
     let mut at = 0;
     for (range, replacement) in edits {
         debug_assert!(range.start >= at, "overlapping edits");
@@ -439,7 +467,8 @@ mod tests {
 
     #[test]
     fn finds_a_script_block_with_attributes_and_lines() {
-        let text = "Intro\n\n```script id=\"a\" cast=\"You\"\nYou: hi\n  more\n\nYou: bye\n```\nafter\n";
+        let text =
+            "Intro\n\n```script id=\"a\" cast=\"You\"\nYou: hi\n  more\n\nYou: bye\n```\nafter\n";
         let s = scan_default(text);
         assert_eq!(s.fenced.len(), 1);
         let b = &s.fenced[0];
@@ -461,7 +490,11 @@ mod tests {
         let s = scan_default(text);
         let b = &s.fenced[0];
         assert_eq!(b.attrs, " id=\"c\"");
-        let lines: Vec<_> = b.lines.iter().map(|l| (l.text.as_str(), l.offset)).collect();
+        let lines: Vec<_> = b
+            .lines
+            .iter()
+            .map(|l| (l.text.as_str(), l.offset))
+            .collect();
         assert_eq!(lines, [("- [ ] a", 26), ("- [ ] b", 35)]);
     }
 
@@ -508,11 +541,24 @@ mod tests {
     fn escapes_unicode_and_tabs() {
         let text = "Çà \\{{#term x}} and\t{{#term ÿ|shown’s text}}.\n";
         let s = scan_default(text);
-        assert_eq!(names(&s), [("x", false, true), ("ÿ|shown’s text", false, false)]);
+        assert_eq!(
+            names(&s),
+            [("x", false, true), ("ÿ|shown’s text", false, false)]
+        );
         let d = &s.inline[1];
         assert_eq!(&text[d.range.clone()], "{{#term ÿ|shown’s text}}");
         assert_eq!(&text[d.args_offset..d.args_offset + 2], "ÿ");
         assert!(!d.standalone);
+    }
+
+    #[test]
+    fn an_unclosed_directive_does_not_swallow_the_next() {
+        // Found by tests/fuzz.rs (seed 25): the second `{{#term` took the third's `}}`.
+        let (found, unclosed) = find_inline("{{#term a|}}{{#term# H {{#term b}}", 0);
+        let args: Vec<_> = found.iter().map(|d| d.args.as_str()).collect();
+        assert_eq!(args, ["a|", "b"]);
+        assert_eq!(unclosed.len(), 1);
+        assert_eq!(unclosed[0].range.start, 12);
     }
 
     #[test]
@@ -548,7 +594,13 @@ mod tests {
 
     #[test]
     fn block_output_keeps_html_inside_containers() {
-        assert_eq!(block_output("<div>\n\n  <p>x</p>\n</div>", "> ", true), "<div>\n> <p>x</p>\n> </div>\n>");
-        assert_eq!(block_output("**A:** x\n\n*y*", "  ", false), "**A:** x\n\n  *y*");
+        assert_eq!(
+            block_output("<div>\n\n  <p>x</p>\n</div>", "> ", true),
+            "<div>\n> <p>x</p>\n> </div>\n>"
+        );
+        assert_eq!(
+            block_output("**A:** x\n\n*y*", "  ", false),
+            "**A:** x\n\n  *y*"
+        );
     }
 }

@@ -6,12 +6,18 @@
 use crate::diagnostics::{Diagnostics, Severity, SourceId, Span};
 use crate::markdown::{self, Scan};
 use mdbook_markdown::MarkdownOptions;
-use mdbook_preprocessor::book::{Book, BookItem};
+use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 /// mdBook's own `{{#...}}` directives, expanded by its `links` preprocessor.
-pub const MDBOOK_DIRECTIVES: [&str; 5] = ["include", "rustdoc_include", "playground", "playpen", "title"];
+pub const MDBOOK_DIRECTIVES: [&str; 5] = [
+    "include",
+    "rustdoc_include",
+    "playground",
+    "playpen",
+    "title",
+];
 
 /// One chapter.
 #[derive(Debug)]
@@ -80,6 +86,11 @@ pub fn html_path(path: &Path) -> String {
     parts.join("/")
 }
 
+/// A chapter's source path relative to the src dir; `None` for a draft.
+pub fn chapter_path(chapter: &Chapter) -> Option<&Path> {
+    chapter.source_path.as_deref().or(chapter.path.as_deref())
+}
+
 /// Registers and scans every chapter that has a source file.
 pub fn load(
     book: &Book,
@@ -92,7 +103,7 @@ pub fn load(
         let BookItem::Chapter(chapter) = item else {
             continue;
         };
-        let Some(path) = chapter.source_path.clone().or_else(|| chapter.path.clone()) else {
+        let Some(path) = chapter_path(chapter).map(Path::to_path_buf) else {
             continue; // a draft chapter: no file, nothing to check
         };
         let source = diags.add_source(src_dir_display.join(&path), chapter.content.clone());
@@ -136,11 +147,12 @@ pub fn check_includes(
             let relative = normalize(&chapter_dir.join(file));
             let full = src_dir.join(&relative);
             let Ok(text) = std::fs::read_to_string(&full) else {
+                let expected = page_display_dir(diags, page).join(&relative);
                 diags
                     .error(args_span, format!("included file `{file}` does not exist"))
                     .help(format!(
                         "the path is relative to this chapter: expected `{}`",
-                        full.display()
+                        expected.display()
                     ));
                 continue;
             };
@@ -156,15 +168,17 @@ pub fn check_includes(
                 .chain(
                     scan.inline
                         .iter()
-                        .filter(|i| !i.in_code && !i.escaped && !MDBOOK_DIRECTIVES.contains(&i.name.as_str()))
+                        .filter(|i| {
+                            !i.in_code
+                                && !i.escaped
+                                && !MDBOOK_DIRECTIVES.contains(&i.name.as_str())
+                        })
                         .map(|i| (i.range.start, format!("`{{{{#{}}}}}`", i.name))),
                 )
                 .min();
             if let Some((offset, what)) = hidden {
-                let inner = diags.add_source(
-                    page_display_dir(diags, page).join(&relative),
-                    text.clone(),
-                );
+                let inner =
+                    diags.add_source(page_display_dir(diags, page).join(&relative), text.clone());
                 diags
                     .error(
                         page.span(d.range.clone()),
@@ -264,8 +278,17 @@ mod tests {
 
     #[test]
     fn links_are_relative_to_the_page() {
-        assert_eq!(page("a.md").link_to("glossary.html", Some("t")), "glossary.html#t");
-        assert_eq!(page("sub/a.md").link_to("glossary.html", None), "../glossary.html");
-        assert_eq!(page("glossary.md").link_to("glossary.html", Some("t")), "#t");
+        assert_eq!(
+            page("a.md").link_to("glossary.html", Some("t")),
+            "glossary.html#t"
+        );
+        assert_eq!(
+            page("sub/a.md").link_to("glossary.html", None),
+            "../glossary.html"
+        );
+        assert_eq!(
+            page("glossary.md").link_to("glossary.html", Some("t")),
+            "#t"
+        );
     }
 }

@@ -68,14 +68,22 @@ impl Templates {
             if file.extension().is_none_or(|x| x != "hbs") {
                 continue;
             }
-            let name = file.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            let name = file
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
             let display = override_display.join(file.file_name().unwrap_or_default());
             let text = std::fs::read_to_string(&file).unwrap_or_default();
             let source = diags.add_source(display, text.clone());
             if !defaults.iter().any(|(n, _)| *n == name) {
                 let known: Vec<&str> = defaults.iter().map(|(n, _)| *n).collect();
                 diags
-                    .file_problem(Severity::Warning, source, format!("template override `{name}.hbs` replaces no template"))
+                    .file_problem(
+                        Severity::Warning,
+                        source,
+                        format!("template override `{name}.hbs` replaces no template"),
+                    )
                     .help(format!("the templates are: {}", known.join(", ")));
                 continue;
             }
@@ -84,7 +92,10 @@ impl Templates {
                 match e.pos() {
                     Some((line, col)) => {
                         let offset = offset_of(diags.text(source), line, col);
-                        diags.error(crate::diagnostics::Span::new(source, offset..offset + 1), message);
+                        diags.error(
+                            crate::diagnostics::Span::new(source, offset..offset + 1),
+                            message,
+                        );
                     }
                     None => {
                         diags.file_problem(Severity::Error, source, message);
@@ -124,8 +135,25 @@ impl RenderCx<'_> {
     /// references) found at byte `base` of the current chapter: safe HTML, or
     /// markdown with each reference replaced by its text.
     pub fn inline(&self, text: &str, base: usize) -> String {
+        self.inline_with(text, base, Vec::new())
+    }
+
+    /// As [`RenderCx::inline`], with each `(range, output)` in `extra`
+    /// replacing that range of `text` with output the caller rendered itself
+    /// (trusted HTML, or markdown). `extra` must not overlap `{{#term}}`s.
+    pub fn inline_with(
+        &self,
+        text: &str,
+        base: usize,
+        extra: Vec<(Range<usize>, String)>,
+    ) -> String {
         let refs = TermRef::find_in(text, base, self.page.source, Some(self.page.index));
-        let fragments = refs.iter().map(|(range, r)| (range.clone(), (self.term)(r))).collect();
+        let mut fragments: Vec<(Range<usize>, String)> = refs
+            .iter()
+            .map(|(range, r)| (range.clone(), (self.term)(r)))
+            .collect();
+        fragments.extend(extra);
+        fragments.sort_by_key(|(range, _)| range.start);
         match self.format {
             Format::Html => inline_html(text, fragments, self.markdown),
             Format::Markdown => crate::markdown::splice(text, fragments),
@@ -141,7 +169,11 @@ impl RenderCx<'_> {
 
 /// Byte offset of a 1-based line and column.
 fn offset_of(text: &str, line: usize, col: usize) -> usize {
-    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
     let line_text = &text[start.min(text.len())..];
     start
         + line_text
@@ -153,7 +185,11 @@ fn offset_of(text: &str, line: usize, col: usize) -> usize {
 /// Renders one line of inline markdown to HTML. Raw HTML the author wrote is
 /// escaped (it never becomes markup); each `(range, html)` in `fragments`
 /// replaces that range of `text` with trusted, already-rendered HTML.
-pub fn inline_html(text: &str, fragments: Vec<(Range<usize>, String)>, options: &MarkdownOptions) -> String {
+pub fn inline_html(
+    text: &str,
+    fragments: Vec<(Range<usize>, String)>,
+    options: &MarkdownOptions,
+) -> String {
     const OPEN: char = '\u{E000}';
     const CLOSE: char = '\u{E001}';
     let mut marked = String::with_capacity(text.len());
@@ -191,7 +227,11 @@ pub fn inline_html(text: &str, fragments: Vec<(Range<usize>, String)>, options: 
             rest = after;
             continue;
         };
-        if let Some(html) = after[..close].parse::<usize>().ok().and_then(|i| trusted.get(i)) {
+        if let Some(html) = after[..close]
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| trusted.get(i))
+        {
             result.push_str(html);
         }
         rest = &after[close + CLOSE.len_utf8()..];
@@ -218,7 +258,10 @@ mod tests {
     #[test]
     fn inline_markdown_renders_without_paragraph() {
         let o = MarkdownOptions::default();
-        assert_eq!(inline_html("a *b* `c`", vec![], &o), "a <em>b</em> <code>c</code>");
+        assert_eq!(
+            inline_html("a *b* `c`", vec![], &o),
+            "a <em>b</em> <code>c</code>"
+        );
     }
 
     #[test]
@@ -229,7 +272,10 @@ mod tests {
             vec![(23..24, "<a href=\"#t\">T</a>".into())],
             &o,
         );
-        assert_eq!(out, "&lt;script&gt;x&lt;/script&gt; see <a href=\"#t\">T</a>.");
+        assert_eq!(
+            out,
+            "&lt;script&gt;x&lt;/script&gt; see <a href=\"#t\">T</a>."
+        );
     }
 
     #[test]
@@ -238,10 +284,20 @@ mod tests {
         std::fs::write(dir.path().join("t.hbs"), "ok\n{{#if}}\n").unwrap();
         std::fs::write(dir.path().join("nope.hbs"), "x").unwrap();
         let mut diags = Diagnostics::new();
-        let templates = Templates::new(&[("t", "{{x}}")], dir.path(), Path::new("theme/handbook"), &mut diags);
+        let templates = Templates::new(
+            &[("t", "{{x}}")],
+            dir.path(),
+            Path::new("theme/handbook"),
+            &mut diags,
+        );
         let out = diags.render(false);
         assert!(out.contains("theme/handbook/t.hbs:2"), "{out}");
         assert!(out.contains("replaces no template"), "{out}");
-        assert_eq!(templates.render("t", &serde_json::json!({"x": "<b>"})).unwrap(), "&lt;b&gt;");
+        assert_eq!(
+            templates
+                .render("t", &serde_json::json!({"x": "<b>"}))
+                .unwrap(),
+            "&lt;b&gt;"
+        );
     }
 }

@@ -1,0 +1,414 @@
+//! The foundation end to end: the CLI contract, the in-process build, the
+//! stdin protocol, book-wide checks, and the real `mdbook` CLI.
+
+mod support;
+
+use mdbook_driver::book::{Book, BookItem};
+use mdbook_preprocessor::PreprocessorContext;
+use std::path::Path;
+use support::{Outcome, build, check, fixture, mdbook_cli, run, run_with_stdin};
+
+/// The `[context, book]` JSON mdBook writes to a preprocessor's stdin.
+fn preprocessor_input(name: &str, renderer: &str) -> Vec<u8> {
+    let book = mdbook_driver::MDBook::load(fixture(name)).expect("load fixture");
+    let ctx =
+        PreprocessorContext::new(book.root.clone(), book.config.clone(), renderer.to_string());
+    serde_json::to_vec(&(ctx, book.book)).expect("serialize input")
+}
+
+fn chapter<'a>(book: &'a Book, file: &str) -> &'a str {
+    book.iter()
+        .find_map(|item| match item {
+            BookItem::Chapter(c) if c.path.as_deref() == Some(Path::new(file)) => {
+                Some(c.content.as_str())
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no chapter {file}"))
+}
+
+#[test]
+fn supports_answers_the_handshake() {
+    assert!(run(&["supports", "html"]).success);
+    assert!(run(&["supports", "markdown"]).success);
+    assert!(!run(&["supports", ""]).success);
+}
+
+#[test]
+fn stdin_protocol_expands_directives_and_passes_the_rest_through() {
+    let input = preprocessor_input("basic", "html");
+    let out = run_with_stdin(&[], Some(&input), &[]);
+    assert!(out.success, "{}", out.stderr);
+    let book: Book = serde_json::from_str(&out.stdout).expect("book JSON on stdout");
+    let talking = chapter(&book, "talking.md");
+    assert!(talking.contains("class=\"handbook-script\""), "{talking}");
+    assert!(!talking.contains("```script"), "{talking}");
+    let original = std::fs::read_to_string(fixture("basic/src/plain.md")).unwrap();
+    assert_eq!(
+        chapter(&book, "plain.md"),
+        original,
+        "directive-free chapter changed"
+    );
+}
+
+#[test]
+fn stdin_protocol_uses_markdown_for_other_renderers() {
+    let input = preprocessor_input("basic", "markdown");
+    let out = run_with_stdin(&[], Some(&input), &[]);
+    assert!(out.success, "{}", out.stderr);
+    let book: Book = serde_json::from_str(&out.stdout).unwrap();
+    let talking = chapter(&book, "talking.md");
+    assert!(
+        !talking.contains('<'),
+        "markdown output has HTML: {talking}"
+    );
+}
+
+#[test]
+fn malformed_stdin_is_one_clear_line_and_exit_1() {
+    let out = run_with_stdin(&[], Some(b"{ not json"), &[]);
+    assert!(!out.success);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", out.stderr);
+    assert!(
+        lines[0].starts_with("error: stdin is not mdBook's preprocessor input"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn build_writes_the_book_with_search() {
+    let built = build("basic");
+    for page in [
+        "index.html",
+        "talking.html",
+        "sub/nested.html",
+        "glossary.html",
+        "print.html",
+    ] {
+        assert!(built.out.join(page).is_file(), "missing {page}");
+    }
+    assert!(
+        std::fs::read_dir(&built.out).unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with("searchindex")),
+        "search index missing: the `search` feature is off"
+    );
+    let nested = built.main("sub/nested.html");
+    assert!(
+        nested.contains("href=\"../glossary.html#term-rtos\""),
+        "{nested}"
+    );
+    // The escape renders literally; the code span is left alone.
+    let intro = built.main("index.html");
+    assert!(intro.contains("Escaped: {{#term rtos}}."), "{intro}");
+    assert!(intro.contains("<code>{{#term nope}}</code>"), "{intro}");
+}
+
+#[test]
+fn check_and_build_run_on_a_clean_book() {
+    let out = check("basic");
+    assert!(out.success, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("chapters checked, no problems"),
+        "{}",
+        out.stderr
+    );
+}
+
+fn assert_reports(out: &Outcome, expected: &[(&str, &str)]) {
+    for (location, message) in expected {
+        let found = out
+            .stderr
+            .split("\n\n")
+            .any(|d| d.contains(message) && d.contains(&format!("--> {location}")));
+        assert!(
+            found,
+            "expected `{message}` at {location} in:\n{}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn broken_book_reports_every_problem_with_its_place() {
+    let out = check("foundation-broken");
+    assert!(!out.success);
+    assert_reports(
+        &out,
+        &[
+            (
+                "book.toml:8:1",
+                "invalid [preprocessor.handbook]: unknown field `colour`",
+            ),
+            (
+                "src/one.md:3:30",
+                "unknown field `colour`, expected one of `id`, `title`, `cast`",
+            ),
+            (
+                "src/one.md:11:12",
+                "included file `missing.md` does not exist",
+            ),
+            (
+                "src/one.md:13:1",
+                "included file `partial.md` holds a `checklist` block",
+            ),
+            (
+                "src/forgotten.md",
+                "`forgotten.md` is not listed in SUMMARY.md",
+            ),
+            ("src/one.md:15:5", "unknown directive `{{#trem}}`"),
+            ("src/two.md:7:37", "`{{#term` is never closed"),
+            (
+                "src/two.md:7:11",
+                "`{{#glossary}}` must stand on a line of its own",
+            ),
+            ("src/two.md:3:17", "duplicate id `same`"),
+        ],
+    );
+    assert!(
+        out.stderr.contains("help: did you mean `term`?"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("::: src/one.md:7:17"),
+        "first use not shown:\n{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("failed with 8 errors, 1 warning"),
+        "{}",
+        out.stderr
+    );
+    // The code span's `{{#trem ok}}` is not a directive.
+    assert!(
+        !out.stderr.contains("{{#trem ok}}`\n  -->"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn build_of_a_broken_book_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("out");
+    let path = fixture("foundation-broken");
+    let out = run(&[
+        "build",
+        path.to_str().unwrap(),
+        "--dest-dir",
+        dest.to_str().unwrap(),
+    ]);
+    assert!(!out.success);
+    assert!(!dest.exists(), "a broken book was (half) written");
+}
+
+/// Copies a fixture book to a temp dir, so a test can change its files.
+fn copy_fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = fixture(name);
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.unwrap();
+        let target = dir.path().join(entry.path().strip_prefix(&src).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    dir
+}
+
+#[test]
+fn warnings_fail_only_when_denied() {
+    let dir = copy_fixture("basic");
+    std::fs::write(dir.path().join("src/stray.md"), "# Stray\n").unwrap();
+    let root = dir.path().to_str().unwrap();
+    let out = run(&["check", root]);
+    assert!(out.success, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("warning: `stray.md` is not listed in SUMMARY.md"),
+        "{}",
+        out.stderr
+    );
+    let out = run_with_stdin(&["check", root], None, &[("HANDBOOK_DENY_WARNINGS", "1")]);
+    assert!(!out.success, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("(warnings are denied)"),
+        "{}",
+        out.stderr
+    );
+    let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+    let toml = toml.replace(
+        "before = [\"links\"]",
+        "before = [\"links\"]\ndeny-warnings = true",
+    );
+    std::fs::write(dir.path().join("book.toml"), toml).unwrap();
+    assert!(!run(&["check", root]).success);
+}
+
+#[test]
+fn unknown_output_html_keys_are_rejected() {
+    let dir = copy_fixture("basic");
+    let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("book.toml"),
+        format!("{toml}\n[output.html]\nsmart-punctuations = false\n"),
+    )
+    .unwrap();
+    let out = run(&["check", dir.path().to_str().unwrap()]);
+    assert!(!out.success);
+    assert!(
+        out.stderr.contains("unknown field `smart-punctuations`"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// A fixture copy whose book.toml runs this crate's binary as the
+/// preprocessor, for the real `mdbook` CLI.
+fn cli_book(extra: &str) -> tempfile::TempDir {
+    let dir = copy_fixture("basic");
+    let exe = env!("CARGO_BIN_EXE_mdbook-handbook");
+    let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+    let toml = toml.replace(
+        "[preprocessor.handbook]",
+        &format!("[preprocessor.handbook]\ncommand = {exe:?}"),
+    );
+    std::fs::write(dir.path().join("book.toml"), format!("{toml}\n{extra}\n")).unwrap();
+    dir
+}
+
+#[test]
+fn real_mdbook_cli_keeps_directive_free_chapters_byte_identical() {
+    let Some(mdbook) = mdbook_cli() else { return };
+    let dir = cli_book("[output.markdown]");
+    let status = std::process::Command::new(mdbook)
+        .args(["build", "--dest-dir", "out"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let plain = std::fs::read(dir.path().join("out/plain.md")).unwrap();
+    assert_eq!(
+        plain,
+        std::fs::read(dir.path().join("src/plain.md")).unwrap()
+    );
+    let talking = std::fs::read_to_string(dir.path().join("out/talking.md")).unwrap();
+    assert!(!talking.contains("```script"), "{talking}");
+    assert!(!talking.contains('<'), "{talking}");
+}
+
+#[test]
+fn real_mdbook_cli_builds_html_and_fails_on_a_broken_book() {
+    let Some(mdbook) = mdbook_cli() else { return };
+    let dir = cli_book("");
+    let out = std::process::Command::new(&mdbook)
+        .args(["build", "--dest-dir", "out"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let talking = std::fs::read_to_string(dir.path().join("out/talking.html")).unwrap();
+    assert!(
+        talking.contains("handbook-script"),
+        "preprocessor did not run"
+    );
+
+    std::fs::write(
+        dir.path().join("src/plain.md"),
+        "# Plain\n\n{{#term nope}}\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(&mdbook)
+        .args(["build", "--dest-dir", "out2"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("src/plain.md:3:9"), "{stderr}");
+    assert!(!dir.path().join("out2").exists());
+}
+
+#[test]
+fn a_preprocessor_that_fails_to_run_fails_the_build() {
+    // With `renderers` set (as the repo's book.toml does), mdBook skips the
+    // `supports` handshake, so a broken command cannot be silently skipped.
+    let Some(mdbook) = mdbook_cli() else { return };
+    let dir = cli_book("");
+    let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+    let exe = env!("CARGO_BIN_EXE_mdbook-handbook");
+    let toml = toml.replace(
+        &format!("command = {exe:?}"),
+        "command = \"false\"\nrenderers = [\"html\"]",
+    );
+    std::fs::write(dir.path().join("book.toml"), toml).unwrap();
+    let out = std::process::Command::new(&mdbook)
+        .args(["build", "--dest-dir", "out"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_repository_book_toml_follows_the_contract() {
+    let toml: toml::Table =
+        toml::from_str(&std::fs::read_to_string(support::crate_root().join("book.toml")).unwrap())
+            .unwrap();
+    assert_eq!(toml["book"]["src"].as_str(), Some("book"));
+    assert_eq!(toml["build"]["build-dir"].as_str(), Some("target/book"));
+    let pre = &toml["preprocessor"]["handbook"];
+    assert_eq!(
+        pre["command"].as_str(),
+        Some("cargo run --quiet --release --")
+    );
+    assert_eq!(pre["before"].as_array().unwrap()[0].as_str(), Some("links"));
+}
+
+#[test]
+fn the_browser_harness_drives_a_real_chromium() {
+    let Some(browser) = support::browser() else {
+        return;
+    };
+    let built = build("basic");
+    let tab = browser.open(&built, "talking.html");
+    assert_eq!(
+        tab.eval("document.title"),
+        serde_json::json!("Talking - Basic")
+    );
+    tab.eval("localStorage.setItem('handbook-harness', 'kept')");
+    tab.goto("sub/nested.html");
+    assert_eq!(
+        tab.eval("localStorage.getItem('handbook-harness')"),
+        serde_json::json!("kept")
+    );
+    tab.click("main a.handbook-term");
+    tab.wait_for("location.pathname.endsWith('/glossary.html')");
+    assert_eq!(tab.eval("location.hash"), serde_json::json!("#term-rtos"));
+    tab.reload();
+    tab.press_key("Tab");
+    assert_ne!(
+        tab.eval("document.activeElement.tagName"),
+        serde_json::json!("BODY")
+    );
+}

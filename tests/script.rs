@@ -1,0 +1,390 @@
+//! Script blocks end to end: the HTML and markdown they become, the
+//! diagnostics of a broken book, and the reader's features in a real browser.
+
+mod support;
+
+use std::path::Path;
+
+#[test]
+fn scripts_render_as_dialogue_html() {
+    let built = support::build("script-book");
+    insta::assert_snapshot!("ask_html", without_assets(&built.main("ask.html")));
+    insta::assert_snapshot!(
+        "outcomes_html",
+        without_assets(&built.main("sub/outcomes.html"))
+    );
+}
+
+/// The page's HTML without the inlined `<style>` and `<script>` (every
+/// directive's assets, snapshot elsewhere by their own modules).
+fn without_assets(html: &str) -> String {
+    let mut out = html.to_string();
+    for (open, close) in [("<style>", "</style>"), ("<script>", "</script>")] {
+        while let Some(start) = out.find(open) {
+            let end = out[start..]
+                .find(close)
+                .map_or(out.len(), |e| start + e + close.len());
+            out.replace_range(start..end, "");
+        }
+    }
+    out.trim_end().to_string()
+}
+
+#[test]
+fn terms_in_script_lines_are_rendered_by_the_glossary() {
+    let built = support::build("script-book");
+    let page = built.main("vocabulary.html");
+    assert!(page.contains("glossary.html#term-rtos"), "{page}");
+    assert!(!page.contains("{{#term"), "{page}");
+    let markdown = support::build_markdown("script-book").page("vocabulary.md");
+    assert!(markdown.contains("**You:** Our RTOS misses deadlines under load.\\\n**Alex:** Which scheduler settings did you try, \\[Your Name\\]?"), "{markdown}");
+}
+
+#[test]
+fn pages_with_scripts_carry_the_assets_and_others_do_not() {
+    let built = support::build("script-book");
+    let page = built.page("ask.html");
+    assert_eq!(
+        page.matches("window.handbookScriptsReady = true").count(),
+        1
+    );
+    assert!(page.contains(".handbook-line-hidden"), "the CSS is inlined");
+    assert!(!page.contains("</script>\n</script>"));
+}
+
+#[test]
+fn the_details_form_template_can_be_overridden() {
+    let built = support::build("script-override");
+    let main = without_assets(&built.main("chapter.html"));
+    assert!(
+        main.contains(
+            r#"<aside class="my-details"><span>Your Name: How you sign your emails</span></aside>"#
+        ),
+        "{main}"
+    );
+    assert!(!main.contains("handbook-details-form"), "{main}");
+    assert!(
+        main.contains(r#"data-speaker="Alex""#),
+        "the script itself is still the default: {main}"
+    );
+}
+
+#[test]
+fn other_renderers_get_markdown() {
+    let built = support::build_markdown("script-book");
+    insta::assert_snapshot!("ask_md", built.page("ask.md"));
+    insta::assert_snapshot!("outcomes_md", built.page("sub/outcomes.md"));
+}
+
+/// `(headline, location)` of every diagnostic in `stderr`.
+fn diagnostics(stderr: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut lines = stderr.lines();
+    while let Some(line) = lines.next() {
+        if line.starts_with("error: ") || line.starts_with("warning: ") {
+            let location = lines
+                .next()
+                .and_then(|l| l.split_once("--> "))
+                .map(|(_, at)| at.trim().to_string())
+                .unwrap_or_default();
+            found.push((line.to_string(), location));
+        }
+    }
+    found
+}
+
+#[test]
+fn a_broken_book_reports_every_problem_at_its_place() {
+    let outcome = support::check("script-broken");
+    assert!(!outcome.success, "{}", outcome.stderr);
+    let found = diagnostics(&outcome.stderr);
+    let found: Vec<(&str, &str)> = found
+        .iter()
+        .map(|(h, l)| (h.as_str(), l.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("error: `You` is in the cast twice", "src/broken.md:3:53"),
+            (
+                "error: undeclared placeholder `[Your Nmae]`",
+                "src/broken.md:4:13"
+            ),
+            ("error: `Alx` is not in the cast", "src/broken.md:5:1"),
+            ("error: empty line of dialogue", "src/broken.md:6:1"),
+            (
+                "error: stage direction is never closed",
+                "src/broken.md:7:1"
+            ),
+            (
+                "error: line is neither dialogue nor a stage direction",
+                "src/broken.md:10:1"
+            ),
+            (
+                "error: indented line continues nothing",
+                "src/broken.md:13:3"
+            ),
+            (
+                "error: only outcome lines may follow outcome lines",
+                "src/broken.md:16:1"
+            ),
+            (
+                "warning: cast member `Sam` never speaks",
+                "src/broken.md:3:58"
+            ),
+            ("error: script block has no `id`", "src/broken.md:19:1"),
+            ("error: empty name in `cast`", "src/more.md:3:31"),
+            (
+                "error: an outcome links to a script by its id: `(#script-id)`",
+                "src/more.md:6:1"
+            ),
+            ("error: duplicate id `ask`", "src/more.md:3:14"),
+            ("error: unknown term `rots`", "src/broken.md:11:20"),
+            (
+                "error: outcome links to unknown script `alex-yess`",
+                "src/broken.md:15:21"
+            ),
+            (
+                "warning: placeholder `Never Used` is declared but no script uses it",
+                "book.toml:10:1"
+            ),
+            (
+                "error: the handbook has problems (listed above); nothing was written",
+                ""
+            ),
+        ]
+    );
+    // The help lines: the nearest names, and how to fix.
+    for help in [
+        "help: did you mean `Your Name`?",
+        "help: did you mean `Alex`?",
+        "help: did you mean `rtos`?",
+        "help: did you mean `alex-yes`?",
+        "help: end the direction with `)`",
+        "help: write `You: what they say`, or `(a stage direction)` in parentheses; the cast is `You`, `Alex`, `Sam`",
+    ] {
+        assert!(
+            outcome.stderr.contains(help),
+            "missing `{help}` in:\n{}",
+            outcome.stderr
+        );
+    }
+    insta::assert_snapshot!("broken_stderr", outcome.stderr);
+}
+
+/// Types `text` into the focused element, one real key event per character.
+fn type_text(tab: &support::Tab<'_>, text: &str) {
+    for c in text.chars() {
+        tab.press_key(&c.to_string());
+    }
+}
+
+/// Where a test may leave files it does not commit.
+fn target_file(name: &str) -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
+    std::fs::create_dir_all(&dir).expect("target dir");
+    dir.join(name)
+}
+
+#[test]
+fn details_fill_every_placeholder_on_every_page_and_survive_a_reload() {
+    let Some(browser) = support::browser() else {
+        return;
+    };
+    let built = support::build("script-book");
+    let tab = browser.open(&built, "ask.html");
+    tab.wait_for("document.querySelector('#ask-alex .handbook-details:not([hidden])') !== null");
+    // Before: blanks showing their labels.
+    assert_eq!(
+        tab.eval("[...document.querySelectorAll('#ask-alex .handbook-placeholder')].map(p => p.textContent + '|' + p.className).join(';')"),
+        "Your Name|handbook-placeholder handbook-placeholder-empty;Specific Project|handbook-placeholder handbook-placeholder-empty;Your Goal|handbook-placeholder handbook-placeholder-empty"
+    );
+    // The form lists this script's placeholders first, with their hints.
+    assert_eq!(
+        tab.eval("[...document.querySelectorAll('#ask-alex .handbook-details label')].map(l => l.textContent).join(',')"),
+        "Your Name,Specific Project,Your Goal"
+    );
+    tab.click("#ask-alex .handbook-details summary");
+    tab.wait_for("document.querySelector('#ask-alex .handbook-details').open");
+    tab.click("#handbook-ask-alex-detail-2");
+    type_text(&tab, "Sam Lee");
+    tab.wait_for(
+        "document.querySelector('#ask-alex .handbook-placeholder').textContent === 'Sam Lee'",
+    );
+    assert_eq!(
+        tab.eval("document.querySelector('#ask-alex .handbook-placeholder').className"),
+        "handbook-placeholder handbook-placeholder-filled"
+    );
+    assert_eq!(
+        tab.eval("document.querySelector('#ask-alex .handbook-details-progress').textContent"),
+        "(1 of 3 filled in)"
+    );
+    tab.screenshot(&target_file("script-screenshot.png"));
+
+    tab.reload();
+    tab.wait_for(
+        "document.querySelector('#ask-alex .handbook-placeholder').textContent === 'Sam Lee'",
+    );
+    assert_eq!(
+        tab.eval("document.querySelector('#handbook-ask-alex-detail-2').value"),
+        "Sam Lee"
+    );
+
+    // Another page, another script, another form: the same details.
+    tab.goto("sub/outcomes.html");
+    tab.wait_for("document.querySelector('#alex-time .handbook-placeholder') !== null && document.querySelector('#alex-time .handbook-placeholder').textContent === 'Sam Lee'");
+    assert_eq!(
+        tab.eval("document.querySelector('#handbook-alex-yes-detail-2').value"),
+        "Sam Lee"
+    );
+    assert_eq!(
+        tab.eval("document.querySelector('#handbook-alex-time-detail-2').value"),
+        "Sam Lee"
+    );
+
+    // Editing one form updates the other script on the page; clearing empties all.
+    tab.eval("(() => { const i = document.querySelector('#handbook-alex-yes-detail-2'); i.value = 'Kim'; i.dispatchEvent(new Event('input', {bubbles: true})); })()");
+    assert_eq!(
+        tab.eval("document.querySelector('#alex-time .handbook-placeholder').textContent"),
+        "Kim"
+    );
+    assert_eq!(
+        tab.eval("document.querySelector('#handbook-alex-time-detail-2').value"),
+        "Kim"
+    );
+    tab.click("#alex-time .handbook-details summary");
+    tab.click("#alex-time .handbook-details-clear");
+    assert_eq!(
+        tab.eval("document.querySelector('#alex-time .handbook-placeholder').textContent"),
+        "Your Name"
+    );
+    tab.reload();
+    tab.wait_for(
+        "document.querySelector('#alex-time .handbook-placeholder').textContent === 'Your Name'",
+    );
+}
+
+/// Replaces the clipboard with one that records what is written.
+const STUB_CLIPBOARD: &str = "(() => { window.copied = null; Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: t => { window.copied = t; return Promise.resolve(); } } }); return true; })()";
+
+#[test]
+fn copy_as_text_copies_the_filled_in_script() {
+    let Some(browser) = support::browser() else {
+        return;
+    };
+    let built = support::build("script-book");
+    let tab = browser.open(&built, "ask.html");
+    tab.wait_for(
+        "document.querySelector('#ask-alex .handbook-script-tools:not([hidden])') !== null",
+    );
+    tab.eval("(() => { const i = document.querySelector('#handbook-ask-alex-detail-2'); i.value = 'Sam Lee'; i.dispatchEvent(new Event('input', {bubbles: true})); })()");
+    tab.eval(STUB_CLIPBOARD);
+    tab.click("#ask-alex .handbook-script-copy");
+    tab.wait_for("window.copied !== null");
+    assert_eq!(
+        tab.eval("window.copied"),
+        "The 15-minute ask\n\n\
+         You: Alex, thank you so much for taking the time to meet with me.\n\
+         Alex: No problem, Sam Lee. What’s on your mind?\n\
+         (Alex glances at the clock.)\n\n\
+         You: I’ve been impressed by your work on [Specific Project], and I want to get better at [Your Goal]: your experience would help.\n\
+         Alex: What would this look like, practically?\n\
+         You: A short check-in every few weeks. [not a placeholder], [nor this].\n"
+    );
+    tab.wait_for("document.querySelector('#ask-alex .handbook-script-status').textContent === 'Copied 7 lines to the clipboard.'");
+
+    // No clipboard at all and a refused copy command: the text is shown, selected.
+    tab.eval("(() => { Object.defineProperty(navigator, 'clipboard', { configurable: true, value: undefined }); document.execCommand = () => false; return true; })()");
+    tab.click("#ask-alex .handbook-script-copy");
+    tab.wait_for("document.querySelector('#ask-alex .handbook-script-copybox') !== null");
+    assert_eq!(
+        tab.eval("(() => { const b = document.querySelector('#ask-alex .handbook-script-copybox'); return document.activeElement === b && b.value.startsWith('The 15-minute ask\\n\\nYou: Alex,'); })()"),
+        true
+    );
+}
+
+#[test]
+fn rehearsal_hides_a_speakers_lines_and_reveals_them_one_at_a_time() {
+    let Some(browser) = support::browser() else {
+        return;
+    };
+    let built = support::build("script-book");
+    let tab = browser.open(&built, "ask.html");
+    tab.wait_for(
+        "document.querySelector('#ask-alex .handbook-script-tools:not([hidden])') !== null",
+    );
+    let visible_alex_lines = "[...document.querySelectorAll('#ask-alex .handbook-line[data-speaker=\"Alex\"] .handbook-line-text')].filter(t => t.offsetParent !== null).length";
+    assert_eq!(tab.eval(visible_alex_lines), 2);
+
+    tab.eval("(() => { const s = document.querySelector('#ask-alex .handbook-script-rehearse select'); s.value = 'Alex'; s.dispatchEvent(new Event('change', {bubbles: true})); })()");
+    assert_eq!(tab.eval(visible_alex_lines), 0);
+    assert_eq!(tab.eval("document.querySelectorAll('#ask-alex .handbook-line[data-speaker=\"You\"] .handbook-line-hidden').length"), 0);
+    assert_eq!(
+        tab.eval("[...document.querySelectorAll('#ask-alex .handbook-reveal')].map(b => b.getAttribute('aria-label')).join('|')"),
+        "Hidden line of Alex, press to reveal|Hidden line of Alex, press to reveal"
+    );
+    assert_eq!(
+        tab.eval("document.querySelector('#ask-alex .handbook-script-status').textContent"),
+        "2 lines of Alex hidden: say each one, then reveal it."
+    );
+    tab.screenshot(&target_file("script-rehearsal.png"));
+
+    // Reveal the first with a click: focus moves to the next hidden line.
+    tab.click("#ask-alex .handbook-reveal");
+    assert_eq!(tab.eval(visible_alex_lines), 1);
+    assert_eq!(
+        tab.eval("document.activeElement.className"),
+        "handbook-reveal"
+    );
+    assert_eq!(
+        tab.eval("document.querySelector('#ask-alex .handbook-script-status').textContent"),
+        "Alex: No problem, [Your Name]. What’s on your mind?"
+    );
+    // ... and the next with the keyboard.
+    tab.press_key("Enter");
+    tab.wait_for(&format!("{visible_alex_lines} === 2"));
+    assert_eq!(
+        tab.eval("document.querySelector('#ask-alex .handbook-script-next').disabled"),
+        true
+    );
+    assert!(
+        tab.eval("document.querySelector('#ask-alex .handbook-script-status').textContent")
+            .as_str()
+            .unwrap()
+            .ends_with("(last line: every line is revealed)")
+    );
+
+    // Rehearse again, reveal with "Reveal next line", then stop rehearsing.
+    tab.eval("(() => { const s = document.querySelector('#ask-alex .handbook-script-rehearse select'); s.value = 'You'; s.dispatchEvent(new Event('change', {bubbles: true})); })()");
+    assert_eq!(
+        tab.eval("document.querySelectorAll('#ask-alex .handbook-line-hidden').length"),
+        3
+    );
+    tab.click("#ask-alex .handbook-script-next");
+    assert_eq!(
+        tab.eval("document.querySelectorAll('#ask-alex .handbook-line-hidden').length"),
+        2
+    );
+    assert_eq!(tab.eval("document.querySelector('#ask-alex .handbook-line').classList.contains('handbook-line-revealed')"), true);
+    tab.eval("(() => { const s = document.querySelector('#ask-alex .handbook-script-rehearse select'); s.value = ''; s.dispatchEvent(new Event('change', {bubbles: true})); })()");
+    assert_eq!(tab.eval("document.querySelectorAll('#ask-alex .handbook-line-hidden, #ask-alex .handbook-reveal').length"), 0);
+}
+
+#[test]
+fn copied_terms_are_their_text_only() {
+    let Some(browser) = support::browser() else {
+        return;
+    };
+    let built = support::build("script-book");
+    let tab = browser.open(&built, "vocabulary.html");
+    tab.wait_for(
+        "document.querySelector('#explain-rtos .handbook-script-tools:not([hidden])') !== null",
+    );
+    tab.eval(STUB_CLIPBOARD);
+    tab.click("#explain-rtos .handbook-script-copy");
+    tab.wait_for("window.copied !== null");
+    assert_eq!(
+        tab.eval("window.copied"),
+        "You: Our RTOS misses deadlines under load.\nAlex: Which scheduler settings did you try, [Your Name]?\n"
+    );
+}
