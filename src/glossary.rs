@@ -26,7 +26,9 @@ use aho_corasick::{AhoCorasick, Input, MatchKind};
 use mdbook_markdown::MarkdownOptions;
 use mdbook_markdown::pulldown_cmark::{Event, Tag};
 use serde::Serialize;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
@@ -108,6 +110,11 @@ pub struct Glossary {
     malformed: bool,
     /// Finds mentions of every name in one pass over a text.
     matcher: Option<Matcher>,
+    /// The embedded `glossary-term.hbs` rendered per term and shape (has a
+    /// link, has an anchor), with slots for the other values.
+    shapes: RefCell<HashMap<(usize, bool, bool), Vec<Piece>>>,
+    /// The glossary page's link from the chapter last rendered.
+    last_link: RefCell<Option<(usize, String)>>,
 }
 
 /// The auto-link automaton, built once per book.
@@ -161,6 +168,8 @@ pub fn load(
         display: display.to_path_buf(),
         malformed: false,
         matcher: None,
+        shapes: RefCell::new(HashMap::new()),
+        last_link: RefCell::new(None),
     };
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
@@ -893,14 +902,14 @@ impl Glossary {
         format: Format,
         templates: &Templates,
     ) -> Result<String, String> {
-        let entry = self.lookup(&r.key).map(|i| (i, &self.entries[i]));
-        let shown = r
-            .shown
-            .clone()
-            .unwrap_or_else(|| self.default_shown(&r.key));
-        let Some((index, entry)) = entry.filter(|_| format == Format::Html) else {
-            return Ok(shown);
+        let Some(index) = self.lookup(&r.key) else {
+            return Ok(r.shown.clone().unwrap_or_else(|| r.key.clone()));
         };
+        let entry = &self.entries[index];
+        let shown = r.shown.clone().unwrap_or_else(|| entry.short().to_string());
+        if format != Format::Html {
+            return Ok(shown);
+        }
         // The first use of a term in a chapter is what "used in" links to.
         let anchor = (r.page == Some(from.index)
             && usage.used_in.get(index).and_then(|u| u.get(&from.index))
@@ -912,23 +921,81 @@ impl Glossary {
                 None => inert(&escape(&shown)),
             });
         }
-        let href = usage
-            .glossary_html
-            .as_ref()
-            .map(|g| from.link_to(g, Some(&format!("term-{}", entry.id.value))));
-        let tip_id = format!(
-            "handbook-tip-{}{}-{}",
-            if r.page.is_none() { "d" } else { "" },
-            r.span.range.start,
-            entry.id.value
+        let values = RefValues {
+            href: self
+                .glossary_link(from, usage)
+                .map(|base| format!("{base}#term-{}", entry.id.value)),
+            anchor,
+            tip_id: format!(
+                "handbook-tip-{}{}-{}",
+                if r.page.is_none() { "d" } else { "" },
+                r.span.range.start,
+                entry.id.value
+            ),
+            shown,
+        };
+        // The embedded template is rendered once per term and shape (with a
+        // link or not, with an anchor or not), with the other values as
+        // slots that each reference fills in. A book's own template may look
+        // at the values, so it is rendered for every reference.
+        if templates.is_overridden("glossary-term") {
+            return self.render_term_template(entry, &values, templates);
+        }
+        let shape = (index, values.href.is_some(), values.anchor.is_some());
+        if let Some(pieces) = self.shapes.borrow().get(&shape) {
+            return Ok(assemble(pieces, &values));
+        }
+        let slotted = RefValues {
+            href: values.href.as_ref().map(|_| SLOT_HREF.to_string()),
+            anchor: values.anchor.as_ref().map(|_| SLOT_ANCHOR.to_string()),
+            tip_id: SLOT_TIP_ID.to_string(),
+            shown: SLOT_SHOWN.to_string(),
+        };
+        let pieces = pieces_of(&self.render_term_template(entry, &slotted, templates)?);
+        let html = assemble(&pieces, &values);
+        debug_assert_eq!(
+            Ok(&html),
+            self.render_term_template(entry, &values, templates)
+                .as_ref()
         );
+        self.shapes.borrow_mut().insert(shape, pieces);
+        Ok(html)
+    }
+
+    /// The glossary page relative to chapter `from` (empty on the page
+    /// itself), remembered for the chapter being rendered.
+    fn glossary_link(&self, from: &Page, usage: &Usage) -> Option<String> {
+        let glossary = usage.glossary_html.as_ref()?;
+        let mut last = self.last_link.borrow_mut();
+        match &*last {
+            Some((page, link)) if *page == from.index => Some(link.clone()),
+            _ => {
+                let link = if usage.glossary_page == Some(from.index) {
+                    String::new()
+                } else {
+                    from.link_to(glossary, None)
+                };
+                *last = Some((from.index, link.clone()));
+                Some(link)
+            }
+        }
+    }
+
+    /// Renders `glossary-term.hbs` for one reference, as one line of HTML
+    /// that markdown leaves alone.
+    fn render_term_template(
+        &self,
+        entry: &Entry,
+        values: &RefValues,
+        templates: &Templates,
+    ) -> Result<String, String> {
         let html = templates.render(
             "glossary-term",
             &serde_json::json!({
-                "href": href,
-                "anchor": anchor,
-                "tip_id": tip_id,
-                "shown": shown,
+                "href": values.href,
+                "anchor": values.anchor,
+                "tip_id": values.tip_id,
+                "shown": values.shown,
                 "id": entry.id.value,
                 "term": entry.term.value,
                 "abbr": entry.abbr.as_ref().map(|a| &a.value),
@@ -961,7 +1028,8 @@ impl Glossary {
             aliases: Vec<&'a str>,
             definition: String,
             see_also: Vec<Link>,
-            used_in: Vec<Link>,
+            /// Links to the chapters that use the term, as HTML.
+            used_in: String,
         }
         #[derive(Serialize)]
         struct Letter<'a> {
@@ -969,6 +1037,7 @@ impl Glossary {
             anchor: String,
             entries: Vec<PageEntry<'a>>,
         }
+        let paths: Vec<String> = cx.pages.iter().map(Page::html_path).collect();
         let mut letters: Vec<Letter> = Vec::new();
         for (index, entry) in self.entries.iter().enumerate() {
             let mut fragments = Vec::with_capacity(entry.refs.len());
@@ -987,17 +1056,25 @@ impl Glossary {
                     href: format!("#term-{}", self.entries[*i].id.value),
                 })
                 .collect();
-            let used_in = usage.used_in[index]
+            let anchor = format!("handbook-ref-{}", entry.id.value);
+            // Pre-rendered: a term may be used in a thousand chapters.
+            let mut used_in = String::new();
+            for (i, p) in usage.used_in[index]
                 .keys()
                 .filter_map(|p| cx.pages.get(*p))
-                .map(|p| Link {
-                    text: p.name.clone(),
-                    href: cx.page.link_to(
-                        &p.html_path(),
-                        Some(&format!("handbook-ref-{}", entry.id.value)),
-                    ),
-                })
-                .collect();
+                .enumerate()
+            {
+                if i > 0 {
+                    used_in.push_str(", ");
+                }
+                let href = cx.page.link_to(&paths[p.index], Some(&anchor));
+                let _ = write!(
+                    used_in,
+                    "<a href=\"{}\">{}</a>",
+                    escape(&href),
+                    escape(&p.name)
+                );
+            }
             let page_entry = PageEntry {
                 id: &entry.id.value,
                 term: &entry.term.value,
@@ -1127,22 +1204,30 @@ impl Matcher {
         text: &str,
         explicit_at: impl Fn(usize) -> Option<usize>,
     ) -> Vec<(usize, Range<usize>)> {
-        let mut linked: BTreeSet<usize> = BTreeSet::new();
-        let mut found = Vec::new();
-        let directives: Vec<Range<usize>> = page
-            .scan
-            .inline
-            .iter()
-            .map(|d| d.range.start.saturating_sub(usize::from(d.escaped))..d.range.end)
-            .collect();
+        let mut linked = vec![false; self.patterns.iter().map(|(e, _)| e + 1).max().unwrap_or(0)];
+        let mut found: Vec<(usize, Range<usize>)> = Vec::new();
+        // Where directives are (with an escape's backslash), merged into
+        // sorted, disjoint ranges.
+        let mut directives: Vec<Range<usize>> = Vec::new();
+        for d in &page.scan.inline {
+            let range = d.range.start.saturating_sub(usize::from(d.escaped))..d.range.end;
+            match directives.last_mut() {
+                Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+                _ => directives.push(range),
+            }
+        }
         for run in &page.scan.text {
             let mut at = run.range.start;
-            while linked.len() < self.entries {
+            while found.len() < self.entries {
                 let input = Input::new(text).span(at..run.range.end);
                 let Some(m) = self.automaton.find(input) else {
                     break;
                 };
                 let (entry, pattern) = &self.patterns[m.pattern().as_usize()];
+                if linked[*entry] {
+                    at = m.end();
+                    continue;
+                }
                 let end = plural_end(text, m.end(), run.range.end);
                 let whole_word =
                     !is_word_char_before(text, m.start()) && !is_word_char_at(text, end);
@@ -1151,13 +1236,13 @@ impl Matcher {
                     continue;
                 }
                 at = end;
-                let inside_directive = directives
-                    .iter()
-                    .any(|d| d.start < end && m.start() < d.end);
+                let first_after = directives.partition_point(|d| d.end <= m.start());
+                let inside_directive = directives.get(first_after).is_some_and(|d| d.start < end);
                 let after_explicit = explicit_at(*entry).is_some_and(|e| e < m.start());
-                if inside_directive || after_explicit || !linked.insert(*entry) {
+                if inside_directive || after_explicit {
                     continue;
                 }
+                linked[*entry] = true;
                 found.push((*entry, m.start()..end));
             }
         }
@@ -1171,17 +1256,13 @@ impl Matcher {
 /// single capital (C) must be written exactly so; other words in any case
 /// (`Real-Time` matches `real-time`). So "RTOS" never links "rtos" or "Rtos".
 fn case_matches(pattern: &str, found: &str) -> bool {
-    let words = |s: &str| {
-        s.split(|c: char| !c.is_alphanumeric())
-            .map(str::to_string)
-            .collect::<Vec<_>>()
-    };
-    words(pattern).iter().zip(words(found)).all(|(p, f)| {
+    let words = |s| str::split(s, |c: char| !c.is_alphanumeric());
+    words(pattern).zip(words(found)).all(|(p, f)| {
         let mut chars = p.chars();
         let first_upper = chars.next().is_some_and(char::is_uppercase);
         let strict =
             chars.clone().any(char::is_uppercase) || (first_upper && p.chars().count() == 1);
-        !strict || *p == f
+        !strict || p == f
     })
 }
 
@@ -1268,6 +1349,80 @@ fn letter_of(term: &str) -> (String, String) {
     }
 }
 
+/// What differs from one reference to the next of the same term.
+struct RefValues {
+    href: Option<String>,
+    anchor: Option<String>,
+    tip_id: String,
+    shown: String,
+}
+
+// Stand-ins for the per-reference values (private-use characters: nothing
+// escapes or produces them).
+const SLOT_HREF: char = '\u{E020}';
+const SLOT_ANCHOR: char = '\u{E021}';
+const SLOT_TIP_ID: char = '\u{E022}';
+const SLOT_SHOWN: char = '\u{E023}';
+
+/// A reference's HTML: fixed text, or a slot for one of its values (and
+/// whether the slot is inside a tag).
+#[derive(Debug)]
+enum Piece {
+    Text(String),
+    Slot(char, bool),
+}
+
+/// Cuts rendered HTML at its slots.
+fn pieces_of(html: &str) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ => {}
+        }
+        if matches!(c, SLOT_HREF | SLOT_ANCHOR | SLOT_TIP_ID | SLOT_SHOWN) {
+            pieces.push(Piece::Text(std::mem::take(&mut text)));
+            pieces.push(Piece::Slot(c, in_tag));
+        } else {
+            text.push(c);
+        }
+    }
+    pieces.push(Piece::Text(text));
+    pieces
+}
+
+/// Fills the slots with one reference's values, escaped as the template
+/// would have.
+fn assemble(pieces: &[Piece], values: &RefValues) -> String {
+    let mut out = String::with_capacity(
+        pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Text(t) => t.len(),
+                Piece::Slot(..) => 40,
+            })
+            .sum(),
+    );
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => out.push_str(text),
+            Piece::Slot(slot, in_tag) => {
+                let value = match *slot {
+                    SLOT_HREF => values.href.as_deref(),
+                    SLOT_ANCHOR => values.anchor.as_deref(),
+                    SLOT_TIP_ID => Some(values.tip_id.as_str()),
+                    _ => Some(values.shown.as_str()),
+                };
+                push_inert(&mut out, &escape(value.unwrap_or_default()), *in_tag);
+            }
+        }
+    }
+    out
+}
+
 /// Lines of a template's output, trimmed and joined: a reference stands in
 /// running text, on one line.
 fn join_lines(html: &str) -> String {
@@ -1279,7 +1434,12 @@ fn join_lines(html: &str) -> String {
 /// would act on become character references. Newlines become spaces.
 fn inert(html: &str) -> String {
     let mut out = String::with_capacity(html.len() + 16);
-    let mut in_tag = false;
+    push_inert(&mut out, html, false);
+    out
+}
+
+/// [`inert`], appending to `out`, starting inside a tag or not.
+fn push_inert(out: &mut String, html: &str, mut in_tag: bool) {
     for c in html.chars() {
         match c {
             '<' => in_tag = true,
@@ -1288,14 +1448,15 @@ fn inert(html: &str) -> String {
         }
         match c {
             '\n' | '\r' => out.push(' '),
-            '|' | '{' | '}' => out.push_str(&format!("&#{};", u32::from(c))),
+            '|' | '{' | '}' => {
+                let _ = write!(out, "&#{};", u32::from(c));
+            }
             '\\' | '*' | '_' | '`' | '[' | ']' | '~' | '$' | '!' if !in_tag => {
-                out.push_str(&format!("&#{};", u32::from(c)))
+                let _ = write!(out, "&#{};", u32::from(c));
             }
             _ => out.push(c),
         }
     }
-    out
 }
 
 /// Indents every line after the first so a multi-paragraph definition stays
@@ -1761,6 +1922,78 @@ see-also = ["rtos", "isr", "nope", "Real-Time Operating System"]
             "{out}"
         );
         assert!(out.contains("src/ch.md:1:9"), "{out}");
+    }
+
+    /// Renders references to `keys` in one chapter with `template` as the
+    /// book's `glossary-term.hbs` (the embedded one when `None`).
+    fn render_refs(template: Option<&str>, keys: &[&str]) -> Vec<String> {
+        let (g, _) = load_text(GLOSSARY);
+        let dir = tempfile::tempdir().unwrap();
+        if let Some(template) = template {
+            std::fs::write(dir.path().join("glossary-term.hbs"), template).unwrap();
+        }
+        let mut diags = Diagnostics::new();
+        let templates = Templates::new(
+            TEMPLATES,
+            dir.path(),
+            Path::new("theme/handbook"),
+            &mut diags,
+        );
+        assert!(diags.items().is_empty(), "{}", diags.render(false));
+        let text: String = keys.iter().map(|k| format!("{{{{#term {k}}}}} ")).collect();
+        let (page, _) = page_for(&text, 0);
+        let usage = Usage {
+            glossary_html: Some("glossary.html".into()),
+            used_in: vec![BTreeMap::new(); g.entries.len()],
+            ..Usage::default()
+        };
+        page.scan
+            .inline
+            .iter()
+            .map(|d| {
+                let r = TermRef::parse(d, page.source, Some(0));
+                g.render_ref(&r, &page, &usage, Format::Html, &templates)
+                    .unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn references_fill_a_template_rendered_once_per_shape() {
+        let out = render_refs(None, &["rtos", "rtos|the *OS*", "isr"]);
+        assert!(
+            out[0].contains(r#"href="glossary.html#term-rtos""#),
+            "{}",
+            out[0]
+        );
+        assert!(out[0].contains(r#"id="handbook-tip-0-rtos""#), "{}", out[0]);
+        assert!(out[0].contains(">RTOS</a>"), "{}", out[0]);
+        // The second comes from the slots, with its own values, escaped.
+        assert!(
+            out[1].contains(r#"id="handbook-tip-15-rtos""#),
+            "{}",
+            out[1]
+        );
+        assert!(out[1].contains(">the &#42;OS&#42;</a>"), "{}", out[1]);
+        assert_eq!(
+            out[0]
+                .replace("-0-", "-15-")
+                .replace(">RTOS<", ">the &#42;OS&#42;<"),
+            out[1]
+        );
+        assert!(
+            out[2].contains("Interrupt Service Routine (ISR)"),
+            "{}",
+            out[2]
+        );
+    }
+
+    #[test]
+    fn an_override_that_looks_at_the_values_is_rendered_for_each_reference() {
+        let template =
+            "{{#if (eq shown \"other\")}}<b>{{shown}}</b>{{else}}<i>{{shown}}</i>{{/if}}";
+        let out = render_refs(Some(template), &["rtos", "rtos|other"]);
+        assert_eq!(out, ["<i>RTOS</i>", "<b>other</b>"]);
     }
 
     #[test]

@@ -39,6 +39,8 @@ pub type Template = (&'static str, &'static str);
 /// The handlebars templates, with the book's overrides applied.
 pub struct Templates {
     registry: handlebars::Handlebars<'static>,
+    /// Templates the book replaces.
+    overridden: Vec<String>,
 }
 
 impl Templates {
@@ -60,9 +62,13 @@ impl Templates {
                 .unwrap_or_else(|e| panic!("embedded template `{name}` is invalid: {e}"));
         }
         let Ok(entries) = std::fs::read_dir(override_dir) else {
-            return Templates { registry };
+            return Templates {
+                registry,
+                overridden: Vec::new(),
+            };
         };
         let mut files: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        let mut overridden = Vec::new();
         files.sort();
         for file in files {
             if file.extension().is_none_or(|x| x != "hbs") {
@@ -87,6 +93,7 @@ impl Templates {
                     .help(format!("the templates are: {}", known.join(", ")));
                 continue;
             }
+            overridden.push(name.clone());
             if let Err(e) = registry.register_template_string(&name, text) {
                 let message = format!("template override `{name}.hbs` is invalid: {}", e.reason());
                 match e.pos() {
@@ -103,7 +110,15 @@ impl Templates {
                 }
             }
         }
-        Templates { registry }
+        Templates {
+            registry,
+            overridden,
+        }
+    }
+
+    /// Whether the book replaces template `name` (from `theme/handbook/`).
+    pub fn is_overridden(&self, name: &str) -> bool {
+        self.overridden.iter().any(|n| n == name)
     }
 
     /// Renders template `name` with `data`.
@@ -293,6 +308,7 @@ mod tests {
         let out = diags.render(false);
         assert!(out.contains("theme/handbook/t.hbs:2"), "{out}");
         assert!(out.contains("replaces no template"), "{out}");
+        assert!(templates.is_overridden("t") && !templates.is_overridden("nope"));
         assert_eq!(
             templates
                 .render("t", &serde_json::json!({"x": "<b>"}))
