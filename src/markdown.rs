@@ -340,10 +340,16 @@ impl TermRef {
         source: SourceId,
         page: Option<usize>,
     ) -> Vec<(Range<usize>, TermRef)> {
-        find_inline(text, 0)
-            .0
+        let found = find_inline(text, 0).0;
+        let code = if found.is_empty() {
+            Vec::new()
+        } else {
+            code_spans(text)
+        };
+        found
             .into_iter()
             .filter(|d| d.name == "term" && !d.escaped)
+            .filter(|d| !code.iter().any(|c| c.contains(&d.range.start)))
             .map(|mut d| {
                 let local = d.range.clone();
                 d.range = base + local.start..base + local.end;
@@ -352,6 +358,16 @@ impl TermRef {
             })
             .collect()
     }
+}
+
+/// The code spans and raw HTML of one line of inline markdown (e.g. a script
+/// line or a checklist item): where directives are not directives.
+pub fn code_spans(text: &str) -> Vec<Range<usize>> {
+    new_cmark_parser(text, &MarkdownOptions::default())
+        .into_offset_iter()
+        .filter(|(e, _)| matches!(e, Event::Code(_) | Event::InlineHtml(_) | Event::Html(_)))
+        .map(|(_, range)| range)
+        .collect()
 }
 
 /// Finds every `{{#name args}}` in `text` (offsets start at `base`), without
@@ -549,6 +565,21 @@ mod tests {
         assert_eq!(&text[d.range.clone()], "{{#term ÿ|shown’s text}}");
         assert_eq!(&text[d.args_offset..d.args_offset + 2], "ÿ");
         assert!(!d.standalone);
+    }
+
+    #[test]
+    fn term_references_in_code_spans_of_directive_text_are_left_alone() {
+        let refs = TermRef::find_in(
+            "Say `{{#term a}}` then {{#term b}}",
+            10,
+            SourceId::default(),
+            None,
+        );
+        let keys: Vec<_> = refs
+            .iter()
+            .map(|(range, r)| (r.key.as_str(), range.start, r.span.range.start))
+            .collect();
+        assert_eq!(keys, [("b", 23, 33)]);
     }
 
     #[test]

@@ -65,6 +65,24 @@ fn stdin_protocol_uses_markdown_for_other_renderers() {
 }
 
 #[test]
+fn an_mdbook_other_than_0_5_gets_a_warning_not_a_failure() {
+    let book = mdbook_driver::MDBook::load(fixture("basic")).unwrap();
+    let mut ctx = PreprocessorContext::new(book.root.clone(), book.config.clone(), "html".into());
+    ctx.mdbook_version = "0.4.40".into();
+    let input = serde_json::to_vec(&(ctx, book.book)).unwrap();
+    let out = run_with_stdin(&[], Some(&input), &[]);
+    assert!(out.success, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("built for mdBook 0.5, but is called by mdBook 0.4.40"),
+        "{}",
+        out.stderr
+    );
+    let current = preprocessor_input("basic", "html");
+    let out = run_with_stdin(&[], Some(&current), &[]);
+    assert!(!out.stderr.contains("is called by mdBook"), "{}", out.stderr);
+}
+
+#[test]
 fn malformed_stdin_is_one_clear_line_and_exit_1() {
     let out = run_with_stdin(&[], Some(b"{ not json"), &[]);
     assert!(!out.success);

@@ -533,6 +533,13 @@ impl Tab<'_> {
         }
     }
 
+    /// Emulates a CSS media type: `"print"` applies the print styles,
+    /// `""` goes back to the screen.
+    pub fn emulate_media(&self, media: &str) {
+        self.browser
+            .command("Emulation.setEmulatedMedia", json!({ "media": media }));
+    }
+
     /// Saves a PNG screenshot of the viewport.
     pub fn screenshot(&self, path: &Path) {
         let shot = self

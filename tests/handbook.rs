@@ -1,0 +1,137 @@
+//! The published handbook itself: it checks clean with warnings denied,
+//! builds completely, holds what the handbook promises, and prints well.
+
+mod support;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use support::{Built, crate_root, run_with_stdin};
+
+/// The repository's book, built once for all tests here.
+fn handbook() -> &'static Built {
+    static BUILT: OnceLock<(tempfile::TempDir, Built)> = OnceLock::new();
+    &BUILT
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let built = support::build_into(&crate_root(), dir.path());
+            (dir, built)
+        })
+        .1
+}
+
+fn chapters() -> Vec<String> {
+    let summary = std::fs::read_to_string(crate_root().join("book/SUMMARY.md")).unwrap();
+    summary
+        .lines()
+        .filter_map(|l| {
+            l.split_once("](")
+                .map(|(_, rest)| rest.trim_end_matches(')').to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn the_handbook_checks_clean_with_warnings_denied() {
+    let out = run_with_stdin(&["check"], None, &[("HANDBOOK_DENY_WARNINGS", "1")]);
+    assert!(out.success, "{}", out.stderr);
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+}
+
+#[test]
+fn every_page_is_expanded_and_nothing_is_left_raw() {
+    let built = handbook();
+    for chapter in chapters() {
+        let html = built.main(&mdbook_handbook::pages::html_path(std::path::Path::new(
+            &chapter,
+        )));
+        for raw in [
+            "{{#term",
+            "{{#glossary",
+            "{{#checklists",
+            "```script",
+            "```checklist",
+        ] {
+            assert!(!html.contains(raw), "{chapter} still has `{raw}`");
+        }
+    }
+}
+
+#[test]
+fn the_handbook_holds_what_it_promises() {
+    let root = crate_root().join("book");
+    let chapters = chapters();
+    assert!(chapters.len() >= 10, "{chapters:?}");
+    let all: String = chapters
+        .iter()
+        .map(|c| std::fs::read_to_string(root.join(c)).unwrap())
+        .collect();
+    assert!(all.matches("```script ").count() >= 4);
+    assert!(all.matches("```checklist ").count() >= 5);
+    assert!(all.contains("{{#checklists}}") && all.contains("{{#glossary}}"));
+    let glossary: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root.join("glossary.toml")).unwrap()).unwrap();
+    assert!(glossary.len() >= 30, "{} terms", glossary.len());
+    let by_abbr: HashMap<String, &toml::Value> = glossary
+        .values()
+        .filter_map(|e| Some((e.get("abbr")?.as_str()?.to_string(), e)))
+        .collect();
+    for abbr in ["RTOS", "MCU", "PIC", "ISR", "HAL", "JTAG", "SWD"] {
+        assert!(by_abbr.contains_key(abbr), "no {abbr}");
+    }
+    assert!(
+        glossary
+            .values()
+            .any(|e| e["term"].as_str() == Some("Firmware"))
+    );
+    let pic = by_abbr["PIC"]["definition"].as_str().unwrap();
+    assert!(
+        pic.contains("Microchip"),
+        "PIC must be Microchip's MCU family: {pic}"
+    );
+}
+
+#[test]
+fn the_print_page_has_no_duplicate_ids() {
+    let html = handbook().page("print.html");
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for part in html.split(" id=\"").skip(1) {
+        let id = &part[..part.find('"').unwrap()];
+        *seen.entry(id).or_default() += 1;
+    }
+    let dups: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(dups.is_empty(), "duplicate ids on print.html: {dups:?}");
+}
+
+#[test]
+fn in_print_controls_disappear_and_boxes_are_empty() {
+    let Some(browser) = support::browser() else {
+        return;
+    };
+    let tab = browser.open(handbook(), "the-meeting.html");
+    tab.click(".handbook-checklist-box");
+    tab.emulate_media("print");
+    let hidden = |selector: &str| {
+        tab.eval(&format!(
+            "[...document.querySelectorAll('{selector}')].every(e => e.getClientRects().length === 0)"
+        ))
+    };
+    for selector in [
+        ".handbook-script-tools",
+        ".handbook-details",
+        ".handbook-checklist-footer",
+        "main button",
+    ] {
+        assert_eq!(
+            hidden(selector),
+            serde_json::json!(true),
+            "{selector} shows in print"
+        );
+    }
+    assert_eq!(
+        tab.eval("getComputedStyle(document.querySelector('.handbook-checklist-box')).appearance"),
+        serde_json::json!("none"),
+        "a ticked box must print empty"
+    );
+    tab.emulate_media("");
+    assert_eq!(hidden(".handbook-script-tools"), serde_json::json!(false));
+}
