@@ -548,3 +548,36 @@ fn a_broken_reference_template_is_reported_once() {
         outcome.stderr
     );
 }
+
+#[test]
+fn browser_print_has_no_tooltips_and_no_letter_index() {
+    let Some(browser) = support::browser() else {
+        return;
+    };
+    let built = support::build("glossary-book");
+    let tab = browser.open(&built, "appendix/glossary.html");
+    let id = tab_to(&tab, ".handbook-glossary .handbook-term");
+    let shown = format!("getComputedStyle(document.getElementById('{id}')).display !== 'none'");
+    tab.wait_for(&shown);
+    tab.emulate_media("print");
+    assert_eq!(
+        tab.eval(&shown),
+        false,
+        "a focused reference's tooltip prints"
+    );
+    let index = "getComputedStyle(document.querySelector('.handbook-glossary-index')).display";
+    assert_eq!(tab.eval(index), "none");
+    // Every entry is there, and stays in one piece.
+    assert_eq!(
+        tab.eval("document.querySelectorAll('.handbook-glossary dt').length"),
+        6
+    );
+    assert_eq!(
+        tab.eval(
+            "getComputedStyle(document.querySelector('.handbook-glossary-entry')).breakInside"
+        ),
+        "avoid"
+    );
+    tab.emulate_media("");
+    assert_eq!(tab.eval(&shown), true);
+}
