@@ -1416,7 +1416,7 @@ fn assemble(pieces: &[Piece], values: &RefValues) -> String {
                     SLOT_TIP_ID => Some(values.tip_id.as_str()),
                     _ => Some(values.shown.as_str()),
                 };
-                push_inert(&mut out, &escape(value.unwrap_or_default()), *in_tag);
+                push_escaped_inert(&mut out, value.unwrap_or_default(), *in_tag);
             }
         }
     }
@@ -1455,6 +1455,26 @@ fn push_inert(out: &mut String, html: &str, mut in_tag: bool) {
                 let _ = write!(out, "&#{};", u32::from(c));
             }
             _ => out.push(c),
+        }
+    }
+}
+
+/// `push_inert(out, &escape(text), in_tag)` in one pass: the characters
+/// handlebars escapes become its character references.
+fn push_escaped_inert(out: &mut String, text: &str, in_tag: bool) {
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '&' => out.push_str("&amp;"),
+            '\'' => out.push_str("&#x27;"),
+            '`' => out.push_str("&#x60;"),
+            '=' => out.push_str("&#x3D;"),
+            _ => {
+                let mut buf = [0; 4];
+                push_inert(out, c.encode_utf8(&mut buf), in_tag);
+            }
         }
     }
 }
@@ -1994,6 +2014,18 @@ see-also = ["rtos", "isr", "nope", "Real-Time Operating System"]
             "{{#if (eq shown \"other\")}}<b>{{shown}}</b>{{else}}<i>{{shown}}</i>{{/if}}";
         let out = render_refs(Some(template), &["rtos", "rtos|other"]);
         assert_eq!(out, ["<i>RTOS</i>", "<b>other</b>"]);
+    }
+
+    #[test]
+    fn escaping_and_inerting_in_one_pass_is_the_same_as_in_two() {
+        let text = "a<b>&\"c'`=|{}*_[x]\\~$!\né😀";
+        for in_tag in [false, true] {
+            let mut one = String::new();
+            push_escaped_inert(&mut one, text, in_tag);
+            let mut two = String::new();
+            push_inert(&mut two, &escape(text), in_tag);
+            assert_eq!(one, two);
+        }
     }
 
     #[test]
