@@ -73,13 +73,18 @@ fn an_mdbook_other_than_0_5_gets_a_warning_not_a_failure() {
     let out = run_with_stdin(&[], Some(&input), &[]);
     assert!(out.success, "{}", out.stderr);
     assert!(
-        out.stderr.contains("built for mdBook 0.5, but is called by mdBook 0.4.40"),
+        out.stderr
+            .contains("built for mdBook 0.5, but is called by mdBook 0.4.40"),
         "{}",
         out.stderr
     );
     let current = preprocessor_input("basic", "html");
     let out = run_with_stdin(&[], Some(&current), &[]);
-    assert!(!out.stderr.contains("is called by mdBook"), "{}", out.stderr);
+    assert!(
+        !out.stderr.contains("is called by mdBook"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
