@@ -258,12 +258,50 @@ pub fn inline_html(
 /// The `<style>` and `<script>` blocks every page with handbook output gets.
 /// They are inlined, so they load from the book itself (no CDN) and need no
 /// files copied by the author.
+/// Comments and indentation are stripped: every page carries these bytes.
 pub fn assets(css: &[&str], js: &[&str]) -> String {
+    let css: Vec<String> = css.iter().map(|c| compact_css(c)).collect();
+    let js: Vec<String> = js.iter().map(|j| compact_js(j)).collect();
     format!(
         "\n\n<style>\n{}\n</style>\n\n<script>\n{}\n</script>\n",
-        css.join("\n").trim(),
-        js.join("\n").trim()
+        css.join("\n"),
+        js.join("\n")
     )
+}
+
+/// CSS without comments, indentation or blank lines.
+fn compact_css(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("*/")
+            .map_or("", |end| &rest[start + end + 2..]);
+    }
+    out.push_str(rest);
+    out.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// JavaScript without indentation, blank lines, or comments that fill whole
+/// lines (line breaks stay, so automatic semicolons are unaffected).
+fn compact_js(js: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_comment = false;
+    for line in js.lines().map(str::trim) {
+        if in_comment {
+            in_comment = !line.contains("*/");
+        } else if line.starts_with("/*") {
+            in_comment = !line.contains("*/");
+        } else if !line.is_empty() && !line.starts_with("//") {
+            out.push(line);
+        }
+    }
+    out.join("\n")
 }
 
 #[cfg(test)]
@@ -290,6 +328,17 @@ mod tests {
         assert_eq!(
             out,
             "&lt;script&gt;x&lt;/script&gt; see <a href=\"#t\">T</a>."
+        );
+    }
+
+    #[test]
+    fn assets_lose_comments_and_indentation_but_not_code() {
+        let css = "/* a\n comment */\n.a {\n    content: \"x\"; /* b */\n}\n\n";
+        let js = "/* head\n   more */\n(function () {\n    // note\n    var a = 1; // kept\n\n    return a;\n})();\n";
+        let out = assets(&[css], &[js]);
+        assert_eq!(
+            out,
+            "\n\n<style>\n.a {\ncontent: \"x\";\n}\n</style>\n\n<script>\n(function () {\nvar a = 1; // kept\nreturn a;\n})();\n</script>\n"
         );
     }
 

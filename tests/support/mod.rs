@@ -463,9 +463,9 @@ impl Tab<'_> {
         );
     }
 
-    /// Polls a JavaScript condition until it is true (5 s at most).
+    /// Polls a JavaScript condition until it is true (10 s at most).
     pub fn wait_for(&self, condition: &str) {
-        let deadline = Instant::now() + Duration::from_secs(5);
+        let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let ok = self.browser.command(
                 "Runtime.evaluate",
