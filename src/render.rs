@@ -293,9 +293,10 @@ fn compact_js(js: &str) -> String {
     let mut out = Vec::new();
     let mut in_comment = false;
     for line in js.lines().map(str::trim) {
-        if in_comment {
-            in_comment = !line.contains("*/");
-        } else if line.starts_with("/*") {
+        // A comment is dropped only where it is the whole line (or lines).
+        let whole_comment =
+            line.starts_with("/*") && (line.ends_with("*/") || !line.contains("*/"));
+        if in_comment || whole_comment {
             in_comment = !line.contains("*/");
         } else if !line.is_empty() && !line.starts_with("//") {
             out.push(line);
