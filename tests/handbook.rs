@@ -135,3 +135,24 @@ fn in_print_controls_disappear_and_boxes_are_empty() {
     tab.emulate_media("");
     assert_eq!(hidden(".handbook-script-tools"), serde_json::json!(false));
 }
+
+/// Refreshes the README's screenshots of the real handbook:
+/// `cargo test --test handbook -- --ignored screenshots`.
+#[test]
+#[ignore = "writes docs/screenshots; run by hand when the look changes"]
+fn screenshots() {
+    let Some(browser) = support::browser() else {
+        return;
+    };
+    let dir = crate_root().join("docs/screenshots");
+    let tab = browser.open(handbook(), "the-meeting.html");
+    tab.eval("document.querySelector('.handbook-script').scrollIntoView()");
+    tab.screenshot(&dir.join("script.png"));
+    tab.goto("specific-ask.html");
+    tab.eval("document.querySelector('.handbook-checklist').scrollIntoView({block: 'center'})");
+    tab.click(".handbook-checklist-box");
+    tab.screenshot(&dir.join("checklist.png"));
+    tab.hover("main p a.handbook-term");
+    tab.wait_for("[...document.querySelectorAll('.handbook-term-tip')].some(t => t.getClientRects().length > 0)");
+    tab.screenshot(&dir.join("term.png"));
+}

@@ -515,22 +515,36 @@ impl Tab<'_> {
         }
     }
 
+    /// Moves the mouse over the centre of the first element matching
+    /// `selector` (after scrolling it into view), without clicking.
+    pub fn hover(&self, selector: &str) {
+        let (x, y) = self.centre_of(selector);
+        self.browser.command(
+            "Input.dispatchMouseEvent",
+            json!({ "type": "mouseMoved", "x": x, "y": y }),
+        );
+    }
+
     /// Clicks the centre of the first element matching `selector`, with real
     /// mouse events (after scrolling it into view).
     pub fn click(&self, selector: &str) {
-        let sel = serde_json::to_string(selector).expect("selector");
-        let rect = self.eval(&format!(
-            "(() => {{ const e = document.querySelector({sel}); if (!e) throw new Error('no element ' + {sel});
-               e.scrollIntoView({{block: 'center'}}); const r = e.getBoundingClientRect();
-               return [r.left + r.width / 2, r.top + r.height / 2]; }})()"
-        ));
-        let (x, y) = (rect[0].as_f64().expect("x"), rect[1].as_f64().expect("y"));
+        let (x, y) = self.centre_of(selector);
         for kind in ["mouseMoved", "mousePressed", "mouseReleased"] {
             self.browser.command(
                 "Input.dispatchMouseEvent",
                 json!({ "type": kind, "x": x, "y": y, "button": "left", "clickCount": 1 }),
             );
         }
+    }
+
+    fn centre_of(&self, selector: &str) -> (f64, f64) {
+        let sel = serde_json::to_string(selector).expect("selector");
+        let rect = self.eval(&format!(
+            "(() => {{ const e = document.querySelector({sel}); if (!e) throw new Error('no element ' + {sel});
+               e.scrollIntoView({{block: 'center'}}); const r = e.getBoundingClientRect();
+               return [r.left + r.width / 2, r.top + r.height / 2]; }})()"
+        ));
+        (rect[0].as_f64().expect("x"), rect[1].as_f64().expect("y"))
     }
 
     /// Emulates a CSS media type: `"print"` applies the print styles,
