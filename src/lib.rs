@@ -27,6 +27,7 @@ pub mod script;
 use anyhow::{Context, bail};
 use diagnostics::{Diagnostics, Span, closest};
 use markdown::{TermRef, block_output};
+use mdbook_markdown::MarkdownOptions;
 use mdbook_preprocessor::book::{Book, BookItem};
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use pages::Page;
@@ -157,13 +158,52 @@ fn process(
     }
 
     // 4. Render each chapter and splice the output in.
-    let format = Format::for_renderer(&ctx.renderer);
-    // A page gets the glossary's CSS/JS (references are everywhere), and the
-    // scripts' and checklists' only where it has them: index = scripts | checklists << 1.
-    let assets: [String; 4] = std::array::from_fn(|i| {
+    let book = Collected {
+        format: Format::for_renderer(&ctx.renderer),
+        templates: &templates,
+        markdown: &markdown_options,
+        pages: &pages,
+        glossary: &glossary,
+        usage: &usage,
+        scripts: &scripts,
+        checklists: &checklists,
+        inline: &inline,
+        assets: page_assets(),
+    };
+    let mut outputs = HashMap::with_capacity(pages.len());
+    for page in &pages {
+        if let Some(output) = render_chapter(&book, page, diags) {
+            outputs.insert(page.path.clone(), output);
+        }
+    }
+    if diags.failed() {
+        return HashMap::new();
+    }
+    outputs
+}
+
+/// Everything collected and validated, ready to render chapters with.
+struct Collected<'a> {
+    format: Format,
+    templates: &'a Templates,
+    markdown: &'a MarkdownOptions,
+    pages: &'a [Page],
+    glossary: &'a glossary::Glossary,
+    usage: &'a glossary::Usage,
+    scripts: &'a script::Scripts,
+    checklists: &'a [checklist::Checklist],
+    inline: &'a Inline,
+    /// The CSS/JS blocks, indexed by `scripts | checklists << 1`.
+    assets: [String; 4],
+}
+
+/// The CSS/JS a page gets: the glossary's always (references are
+/// everywhere), the scripts' and the checklists' only where the page has
+/// them. Indexed by `has scripts | has checklists << 1`.
+fn page_assets() -> [String; 4] {
+    std::array::from_fn(|i| {
         let (with_scripts, with_checklists) = (i & 1 != 0, i & 2 != 0);
-        let pick = |all: [&'static str; 3]| {
-            let [g, s, c] = all;
+        let pick = |[g, s, c]: [&'static str; 3]| -> Vec<&'static str> {
             [
                 Some(g),
                 with_scripts.then_some(s),
@@ -171,115 +211,115 @@ fn process(
             ]
             .into_iter()
             .flatten()
-            .collect::<Vec<_>>()
+            .collect()
         };
         render::assets(
             &pick([glossary::CSS, script::CSS, checklist::CSS]),
             &pick([glossary::JS, script::JS, checklist::JS]),
         )
-    });
-    let mut outputs = HashMap::with_capacity(pages.len());
-    for page in &pages {
-        // A reference that fails to render (a broken template override) is
-        // reported once per message, at its first place.
-        let failures: RefCell<Vec<(Span, String)>> = RefCell::new(Vec::new());
-        let term = |r: &TermRef| {
-            glossary
-                .render_ref(r, page, &usage, format, &templates)
-                .unwrap_or_else(|e| {
-                    failures.borrow_mut().push((r.span.clone(), e));
-                    String::new()
-                })
-        };
-        let cx = RenderCx {
-            format,
-            templates: &templates,
-            markdown: &markdown_options,
-            pages: &pages,
-            page,
-            term: &term,
-        };
-        let text = diags.text(page.source).to_string();
-        // Block directives: (where, container prefix, rendered output).
-        let mut blocks: Vec<(Range<usize>, String, Result<String, String>)> = Vec::new();
-        for s in scripts.iter().filter(|s| s.page == page.index) {
-            let block = &page.scan.fenced[s.block];
-            blocks.push((
-                block.range.clone(),
-                block.prefix.clone(),
-                scripts.render(s, &cx),
-            ));
-        }
-        for c in checklists.iter().filter(|c| c.page == page.index) {
-            let block = &page.scan.fenced[c.block];
-            blocks.push((
-                block.range.clone(),
-                block.prefix.clone(),
-                checklist::render(c, &cx),
-            ));
-        }
-        if let Some((_, range)) = inline
-            .glossary_page
-            .as_ref()
+    })
+}
+
+/// Renders every directive of one chapter and splices the output into its
+/// text; `None` when the chapter has no directives.
+fn render_chapter(book: &Collected, page: &Page, diags: &mut Diagnostics) -> Option<String> {
+    let format = book.format;
+    // A reference that fails to render (a broken template override) is
+    // reported once per message, at its first place.
+    let failures: RefCell<Vec<(Span, String)>> = RefCell::new(Vec::new());
+    let term = |r: &TermRef| {
+        book.glossary
+            .render_ref(r, page, book.usage, format, book.templates)
+            .unwrap_or_else(|e| {
+                failures.borrow_mut().push((r.span.clone(), e));
+                String::new()
+            })
+    };
+    let cx = RenderCx {
+        format,
+        templates: book.templates,
+        markdown: book.markdown,
+        pages: book.pages,
+        page,
+        term: &term,
+    };
+    let text = diags.text(page.source);
+    let here = |at: &Option<(usize, Range<usize>)>| {
+        at.as_ref()
             .filter(|(p, _)| *p == page.index)
-        {
-            let prefix = markdown::line_prefix(&text, range.start);
-            blocks.push((range.clone(), prefix, glossary.render_page(&usage, &cx)));
+            .map(|(_, r)| r.clone())
+    };
+
+    // Block directives: (where, container prefix, rendered output).
+    let mut blocks: Vec<(Range<usize>, String, Result<String, String>)> = Vec::new();
+    for s in book.scripts.iter().filter(|s| s.page == page.index) {
+        let block = &page.scan.fenced[s.block];
+        blocks.push((
+            block.range.clone(),
+            block.prefix.clone(),
+            book.scripts.render(s, &cx),
+        ));
+    }
+    for c in book.checklists.iter().filter(|c| c.page == page.index) {
+        let block = &page.scan.fenced[c.block];
+        blocks.push((
+            block.range.clone(),
+            block.prefix.clone(),
+            checklist::render(c, &cx),
+        ));
+    }
+    if let Some(range) = here(&book.inline.glossary_page) {
+        let prefix = markdown::line_prefix(text, range.start);
+        blocks.push((range, prefix, book.glossary.render_page(book.usage, &cx)));
+    }
+    let checklists_page = here(&book.inline.checklists_page);
+    if let Some(range) = checklists_page.clone() {
+        let prefix = markdown::line_prefix(text, range.start);
+        blocks.push((range, prefix, checklist::render_index(book.checklists, &cx)));
+    }
+    let with_scripts = book.scripts.iter().any(|s| s.page == page.index);
+    let with_checklists =
+        checklists_page.is_some() || book.checklists.iter().any(|c| c.page == page.index);
+
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    let mut errors: Vec<(Range<usize>, String)> = Vec::new();
+    for (range, prefix, output) in blocks {
+        match output {
+            Ok(out) => edits.push((range, block_output(&out, &prefix, format == Format::Html))),
+            Err(message) => errors.push((range, message)),
         }
-        if let Some((_, range)) = inline
-            .checklists_page
-            .as_ref()
-            .filter(|(p, _)| *p == page.index)
-        {
-            let prefix = markdown::line_prefix(&text, range.start);
-            blocks.push((
-                range.clone(),
-                prefix,
-                checklist::render_index(&checklists, &cx),
-            ));
-        }
-        let with_scripts = scripts.iter().any(|s| s.page == page.index);
-        let with_checklists = checklists.iter().any(|c| c.page == page.index)
-            || inline
-                .checklists_page
-                .as_ref()
-                .is_some_and(|(p, _)| *p == page.index);
-        let mut edits: Vec<(Range<usize>, String)> = Vec::new();
-        for (range, prefix, output) in blocks {
-            match output {
-                Ok(out) => edits.push((range, block_output(&out, &prefix, format == Format::Html))),
-                Err(message) => {
-                    diags.error(page.span(range), message);
-                }
-            }
-        }
-        for r in inline.terms.iter().filter(|r| r.page == Some(page.index)) {
-            edits.push((r.span.range.clone(), term(r)));
-        }
-        for r in usage.auto_links(page.index) {
-            edits.push((r.span.range.clone(), term(r)));
-        }
-        let mut reported = std::collections::HashSet::new();
-        for (span, message) in failures.take() {
-            if reported.insert(message.clone()) {
-                diags
-                    .error(span, message)
-                    .help("a template override in the book's `theme/handbook/` asks for data the template is not given");
-            }
-        }
-        if edits.is_empty() {
-            continue;
-        }
-        let mut output = markdown::splice(&text, edits);
+    }
+    // Inline references: the author's `{{#term}}`s and the auto-links.
+    let refs = book
+        .inline
+        .terms
+        .iter()
+        .filter(|r| r.page == Some(page.index));
+    for r in refs.chain(book.usage.auto_links(page.index)) {
+        edits.push((r.span.range.clone(), term(r)));
+    }
+    let output = (!edits.is_empty()).then(|| {
+        let mut output = markdown::splice(text, edits);
         if format == Format::Html {
-            output.push_str(&assets[usize::from(with_scripts) | usize::from(with_checklists) << 1]);
+            output.push_str(
+                &book.assets[usize::from(with_scripts) | usize::from(with_checklists) << 1],
+            );
         }
-        outputs.insert(page.path.clone(), output);
+        output
+    });
+
+    for (range, message) in errors {
+        diags.error(page.span(range), message);
     }
-    if diags.failed() {
-        return HashMap::new();
+    let mut reported = std::collections::HashSet::new();
+    for (span, message) in failures.take() {
+        if reported.insert(message.clone()) {
+            diags
+                .error(span, message)
+                .help("a template override in the book's `theme/handbook/` asks for data the template is not given");
+        }
     }
-    outputs
+    output
 }
 
 /// The inline directives of the whole book, routed to their modules.
