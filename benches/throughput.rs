@@ -21,6 +21,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// Glossary size of the main book; the scaling check uses ten times as many.
 const TERMS: usize = 60;
 const RUNS: usize = 7;
 
@@ -31,10 +32,7 @@ fn main() {
         .find_map(|a| a.parse().ok())
         .unwrap_or(1000);
     let dir = tempfile::tempdir().expect("temp dir");
-    generate_book(dir.path(), chapters);
-    let book = MDBook::load(dir.path()).expect("load generated book");
-    let ctx = PreprocessorContext::new(book.root.clone(), book.config.clone(), "html".into());
-    let input = serde_json::to_vec(&(&ctx, &book.book)).expect("serialize input");
+    let input = generate_input(dir.path(), chapters, TERMS);
     let mb = input.len() as f64 / 1e6;
     println!("book: {chapters} chapters, {TERMS} glossary terms, {mb:.1} MB of preprocessor input");
 
@@ -69,6 +67,21 @@ fn main() {
     if only_preprocess {
         return;
     }
+
+    // Term matching must grow with the text, not with terms x text: the
+    // same chapters with ten times the glossary.
+    let many_dir = tempfile::tempdir().expect("temp dir");
+    let many = generate_input(many_dir.path(), chapters, TERMS * 10);
+    let (mut few_times, mut many_times) = (Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        few_times.push(time(|| run_handbook(&input)));
+        many_times.push(time(|| run_handbook(&many)));
+    }
+    println!(
+        "{} terms against {TERMS} on the same text: {:.2}x the time",
+        TERMS * 10,
+        best(&many_times).as_secs_f64() / best(&few_times).as_secs_f64()
+    );
 
     let check: Vec<Duration> = (0..3)
         .map(|_| time(|| mdbook_handbook::check(dir.path()).expect("generated book checks clean")))
@@ -129,6 +142,14 @@ fn which(name: &str) -> Option<std::path::PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// Generates a book in `root` and returns mdBook's preprocessor input for it.
+fn generate_input(root: &Path, chapters: usize, terms: usize) -> Vec<u8> {
+    generate_book(root, chapters, terms);
+    let book = MDBook::load(root).expect("load generated book");
+    let ctx = PreprocessorContext::new(book.root.clone(), book.config.clone(), "html".into());
+    serde_json::to_vec(&(&ctx, &book.book)).expect("serialize input")
+}
+
 fn run_floor(input: &[u8]) {
     let (ctx, book): (PreprocessorContext, Book) = serde_json::from_slice(input).expect("parse");
     let options = mdbook_markdown::MarkdownOptions::default();
@@ -169,7 +190,7 @@ fn ms(d: Duration) -> f64 {
 /// Writes a book of `chapters` chapters: prose that mentions glossary terms
 /// (plain and `{{#term}}`), code, lists, and a script and a checklist every
 /// few chapters, plus a glossary and a checklists page.
-fn generate_book(root: &Path, chapters: usize) {
+fn generate_book(root: &Path, chapters: usize, terms: usize) {
     let src = root.join("src");
     std::fs::create_dir_all(&src).expect("src dir");
     std::fs::write(
@@ -179,12 +200,12 @@ fn generate_book(root: &Path, chapters: usize) {
     )
     .expect("book.toml");
     let mut glossary = String::new();
-    for t in 0..TERMS {
+    for t in 0..terms {
         writeln!(
             glossary,
             "[term-{t}]\nterm = \"Widget Number {t}\"\nabbr = \"WN{t}\"\naliases = [\"widget {t}s\"]\n\
              definition = \"The {t}th widget; see {{{{#term term-{}}}}}.\"\n",
-            (t + 1) % TERMS
+            (t + 1) % terms
         )
         .expect("write");
     }
@@ -201,13 +222,13 @@ fn generate_book(root: &Path, chapters: usize) {
     for c in 0..chapters {
         let name = format!("chapter-{c}.md");
         writeln!(summary, "- [Chapter {c}]({name})").expect("write");
-        std::fs::write(src.join(&name), chapter(c)).expect("chapter");
+        std::fs::write(src.join(&name), chapter(c, terms)).expect("chapter");
     }
     std::fs::write(src.join("SUMMARY.md"), summary).expect("summary");
 }
 
-fn chapter(c: usize) -> String {
-    let t = |k: usize| (c * 7 + k) % TERMS;
+fn chapter(c: usize, terms: usize) -> String {
+    let t = |k: usize| (c * 7 + k) % terms;
     let mut s = format!("# Chapter {c}\n\n");
     for p in 0..12 {
         writeln!(
