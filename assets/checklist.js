@@ -185,45 +185,13 @@
     return out + (items ? itemsMarkdown(items, 0) : "");
   }
 
-  function copyByCommand(text) {
-    var area = document.createElement("textarea");
-    area.value = text;
-    area.setAttribute("readonly", "");
-    area.style.position = "fixed";
-    area.style.top = "0";
-    area.style.opacity = "0";
-    document.body.appendChild(area);
-    area.select();
-    var ok = false;
-    try {
-      ok = document.execCommand("copy");
-    } catch (e) {
-      ok = false;
-    }
-    document.body.removeChild(area);
-    return ok;
-  }
-
   function copy(list, button) {
     var text = listMarkdown(list);
     var old = list.querySelector(".handbook-checklist-copy-text");
     if (old) {
       old.parentNode.removeChild(old);
     }
-    var copied;
-    if (navigator.clipboard && navigator.clipboard.writeText) {
-      copied = navigator.clipboard.writeText(text).then(
-        function () {
-          return true;
-        },
-        function () {
-          return copyByCommand(text);
-        }
-      );
-    } else {
-      copied = Promise.resolve(copyByCommand(text));
-    }
-    return copied.then(function (ok) {
+    return window.handbookCopyText(text).then(function (ok) {
       button.focus();
       if (ok) {
         say(list, "data-copied");

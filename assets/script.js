@@ -131,25 +131,6 @@
         return blocks.join('\n\n') + '\n';
     }
 
-    function legacyCopy(text) {
-        var area = document.createElement('textarea');
-        area.value = text;
-        area.setAttribute('readonly', '');
-        area.style.position = 'fixed';
-        area.style.top = '-1000px';
-        area.style.opacity = '0';
-        document.body.appendChild(area);
-        area.select();
-        var ok = false;
-        try {
-            ok = document.execCommand('copy');
-        } catch (e) {
-            ok = false;
-        }
-        document.body.removeChild(area);
-        return ok;
-    }
-
     function copy(script) {
         var text = scriptText(script);
         var lines = text.split('\n').filter(function (l) { return l.trim() !== ''; }).length;
@@ -175,15 +156,7 @@
             box.select();
             status(script, 'Copying is blocked here: the text is selected below, press Ctrl+C (or \u2318C) to copy it.');
         };
-        if (navigator.clipboard && navigator.clipboard.writeText) {
-            navigator.clipboard.writeText(text).then(function () {
-                done(true);
-            }, function () {
-                done(legacyCopy(text));
-            });
-        } else {
-            done(legacyCopy(text));
-        }
+        window.handbookCopyText(text).then(done);
     }
 
     // Rehearsal: the chosen speaker's lines are hidden behind buttons and

@@ -255,13 +255,20 @@ pub fn inline_html(
     result
 }
 
+/// Helpers the directives' JavaScript shares (copying to the clipboard).
+const SHARED_JS: &str = include_str!("../assets/handbook.js");
+
 /// The `<style>` and `<script>` blocks every page with handbook output gets.
 /// They are inlined, so they load from the book itself (no CDN) and need no
 /// files copied by the author.
 /// Comments and indentation are stripped: every page carries these bytes.
+/// The directives' JavaScript comes after the shared helpers they use.
 pub fn assets(css: &[&str], js: &[&str]) -> String {
     let css: Vec<String> = css.iter().map(|c| compact_css(c)).collect();
-    let js: Vec<String> = js.iter().map(|j| compact_js(j)).collect();
+    let js: Vec<String> = std::iter::once(&SHARED_JS)
+        .chain(js)
+        .map(|j| compact_js(j))
+        .collect();
     format!(
         "\n\n<style>\n{}\n</style>\n\n<script>\n{}\n</script>\n",
         css.join("\n"),
@@ -336,10 +343,22 @@ mod tests {
     fn assets_lose_comments_and_indentation_but_not_code() {
         let css = "/* a\n comment */\n.a {\n    content: \"x\"; /* b */\n}\n\n";
         let js = "/* head\n   more */\n(function () {\n    // note\n    var a = 1; // kept\n\n    return a;\n})();\n";
-        let out = assets(&[css], &[js]);
+        assert_eq!(compact_css(css), ".a {\ncontent: \"x\";\n}");
         assert_eq!(
-            out,
-            "\n\n<style>\n.a {\ncontent: \"x\";\n}\n</style>\n\n<script>\n(function () {\nvar a = 1; // kept\nreturn a;\n})();\n</script>\n"
+            compact_js(js),
+            "(function () {\nvar a = 1; // kept\nreturn a;\n})();"
+        );
+        let out = assets(&[css], &[js]);
+        let shared = out
+            .find("window.handbookCopyText =")
+            .expect("shared helpers");
+        assert!(
+            shared < out.find("var a = 1").expect("module code"),
+            "helpers come first"
+        );
+        assert!(
+            out.starts_with("\n\n<style>\n.a {") && out.ends_with("})();\n</script>\n"),
+            "{out}"
         );
     }
 
