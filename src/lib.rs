@@ -290,11 +290,14 @@ fn render_chapter(book: &Collected, page: &Page, diags: &mut Diagnostics) -> Opt
         }
     }
     // Inline references: the author's `{{#term}}`s and the auto-links.
-    let refs = book
+    // (`inline.terms` is in book order: this chapter's are one run.)
+    let first = book
         .inline
         .terms
+        .partition_point(|r| r.page < Some(page.index));
+    let refs = book.inline.terms[first..]
         .iter()
-        .filter(|r| r.page == Some(page.index));
+        .take_while(|r| r.page == Some(page.index));
     for r in refs.chain(book.usage.auto_links(page.index)) {
         edits.push((r.span.range.clone(), term(r)));
     }
