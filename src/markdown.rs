@@ -443,20 +443,35 @@ pub fn splice(text: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
 ///
 /// HTML is kept free of blank lines (a blank line would end mdBook's raw HTML
 /// block) and followed by one, so the markdown after it is markdown again.
+/// Indentation is dropped, except inside `<pre>`, where it is content; a
+/// blank line there becomes an empty `<span></span>` line, which shows the
+/// same but does not end the block.
 pub fn block_output(content: &str, prefix: &str, html: bool) -> String {
     let blank = prefix.trim_end();
     let mut out = String::with_capacity(content.len() + 16);
     let mut first = true;
+    let mut in_pre = false;
     for line in content.lines() {
         let is_blank = line.trim().is_empty();
-        if html && is_blank {
-            continue;
+        let line = match (html, in_pre, is_blank) {
+            (true, true, true) => "<span></span>",
+            (true, false, true) => continue,
+            (true, false, false) => line.trim_start(),
+            _ => line,
+        };
+        if html {
+            // Where this line leaves us: inside a `<pre>` or not.
+            if let Some(open) = line.rfind("<pre") {
+                in_pre = !line[open..].contains("</pre>");
+            } else if line.contains("</pre>") {
+                in_pre = false;
+            }
         }
         if !first {
             out.push('\n');
-            out.push_str(if is_blank { blank } else { prefix });
+            out.push_str(if is_blank && !html { blank } else { prefix });
         }
-        out.push_str(if html { line.trim_start() } else { line });
+        out.push_str(line);
         first = false;
     }
     if html {
@@ -621,6 +636,15 @@ mod tests {
         let out = splice(text, vec![(3..9, "X".into())]);
         assert_eq!(out, "aéXb\r\nc");
         assert_eq!(splice(text, vec![]), text);
+    }
+
+    #[test]
+    fn block_output_keeps_preformatted_code_whole() {
+        let html = "<dd>\n  <pre><code>int main(void) {\n    return 0;\n\n}\n</code></pre>\n  <p>x</p>\n</dd>";
+        assert_eq!(
+            block_output(html, "", true),
+            "<dd>\n<pre><code>int main(void) {\n    return 0;\n<span></span>\n}\n</code></pre>\n<p>x</p>\n</dd>\n"
+        );
     }
 
     #[test]

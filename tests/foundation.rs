@@ -435,3 +435,19 @@ fn the_browser_harness_drives_a_real_chromium() {
         serde_json::json!("BODY")
     );
 }
+
+#[test]
+fn preformatted_code_in_expanded_html_keeps_its_indentation_and_blank_lines() {
+    let dir = copy_fixture("basic");
+    let glossary = std::fs::read_to_string(dir.path().join("src/glossary.toml")).unwrap();
+    let glossary = glossary.replace(
+        "definition = \"Runs when an interrupt fires.\"",
+        "definition = \"\"\"\nRuns when an interrupt fires:\n\n```c\nvoid isr(void) {\n    flag = 1;\n\n}\n```\n\"\"\"",
+    );
+    std::fs::write(dir.path().join("src/glossary.toml"), glossary).unwrap();
+    let out = dir.path().join("out");
+    let built = support::build_into(dir.path(), &out);
+    let page = built.main("glossary.html");
+    assert!(page.contains("void isr(void) {\n    flag = 1;\n"), "{page}");
+    assert!(page.contains("<span></span>\n}"), "{page}");
+}
