@@ -8,6 +8,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use toml::de::{DeTable, DeValue};
 
 /// The preprocessor's name, as in `[preprocessor.handbook]`.
 pub const NAME: &str = "handbook";
@@ -100,22 +101,26 @@ pub fn load(
 /// table of `book.toml`.
 fn locate(text: &str, error: &str) -> Option<Range<usize>> {
     let key = error.split('`').nth(1)?;
-    let table = text.find(&format!("[preprocessor.{NAME}"))?;
-    let mut offset = table;
-    for line in text[table..].split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let name = trimmed
-            .split(['=', ' '])
-            .next()
-            .unwrap_or("")
-            .trim_matches('"');
-        if name == key {
-            let start = offset + (line.len() - trimmed.len());
-            return Some(start..start + key.len());
-        }
-        offset += line.len();
+    key_span(text, &[key])
+}
+
+/// Where `key` (a path below `[preprocessor.handbook]`, e.g.
+/// `["placeholders", "Your Name"]`) is written in `book.toml`'s text.
+pub fn key_span(book_toml: &str, key: &[&str]) -> Option<Range<usize>> {
+    let root = DeTable::parse(book_toml).ok()?;
+    let path: Vec<&str> = ["preprocessor", NAME]
+        .into_iter()
+        .chain(key.iter().copied())
+        .collect();
+    let (last, tables) = path.split_last()?;
+    let mut table = root.get_ref();
+    for name in tables {
+        let DeValue::Table(inner) = table.get(*name)?.get_ref() else {
+            return None;
+        };
+        table = inner;
     }
-    None
+    table.get_key_value(*last).map(|(found, _)| found.span())
 }
 
 #[cfg(test)]
@@ -142,6 +147,17 @@ mod tests {
         assert_eq!(config.auto_link, AutoLink::None);
         assert_eq!(config.glossary_path(), PathBuf::from("terms.toml"));
         assert_eq!(config.placeholders["Your Name"], "How you sign your emails");
+    }
+
+    #[test]
+    fn finds_keys_of_the_handbook_table_in_book_toml() {
+        let text = "[book]\ntitle = \"x\"\n\n[preprocessor.handbook]\ncolour = 1\n\n[preprocessor.handbook.placeholders]\n\"Your Name\" = \"hint\"\n";
+        let span = key_span(text, &["colour"]).unwrap();
+        assert_eq!(&text[span], "colour");
+        let span = key_span(text, &["placeholders", "Your Name"]).unwrap();
+        assert_eq!(&text[span], "\"Your Name\"");
+        assert_eq!(key_span(text, &["placeholders", "Nope"]), None);
+        assert_eq!(key_span("not = [toml", &["colour"]), None);
     }
 
     #[test]

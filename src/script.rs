@@ -27,6 +27,7 @@
 //! script uses.
 
 use crate::attrs::{self, Id};
+use crate::config;
 use crate::diagnostics::{Diagnostics, Severity, Span, closest};
 use crate::markdown::{self, FencedBlock, TermRef};
 use crate::pages::Page;
@@ -764,7 +765,12 @@ impl Scripts {
             return;
         }
         let text = std::fs::read_to_string(self.root.join("book.toml")).unwrap_or_default();
-        let spans = declared_spans(&text);
+        let spans: HashMap<&str, Range<usize>> = problems
+            .iter()
+            .filter_map(|(label, _)| {
+                Some((*label, config::key_span(&text, &["placeholders", label])?))
+            })
+            .collect();
         let source = diags.add_source("book.toml", text);
         for (label, severity) in problems {
             let (message, help) = match severity {
@@ -1006,35 +1012,6 @@ fn is_placeholder_label(label: &str) -> bool {
         && trimmed == label
         && !label.contains(['[', ']', '\n', '\r'])
         && !label.starts_with('^')
-}
-
-/// Where each declared placeholder's label is written in book.toml's text.
-fn declared_spans(book_toml: &str) -> HashMap<String, Range<usize>> {
-    #[derive(Deserialize, Default)]
-    struct Doc {
-        #[serde(default)]
-        preprocessor: Preprocessors,
-    }
-    #[derive(Deserialize, Default)]
-    struct Preprocessors {
-        #[serde(default)]
-        handbook: Handbook,
-    }
-    #[derive(Deserialize, Default)]
-    struct Handbook {
-        #[serde(default)]
-        placeholders: BTreeMap<toml::Spanned<String>, toml::Value>,
-    }
-    let doc: Doc = toml::from_str(book_toml).unwrap_or_default();
-    doc.preprocessor
-        .handbook
-        .placeholders
-        .into_keys()
-        .map(|key| {
-            let span = key.span();
-            (key.into_inner(), span)
-        })
-        .collect()
 }
 
 /// Escapes markdown's inline punctuation in plain text.
@@ -1474,12 +1451,12 @@ mod tests {
     #[test]
     fn declared_placeholders_are_found_in_book_toml() {
         let toml = "[book]\ntitle = \"x\"\n\n[preprocessor.handbook.placeholders]\n\"Your Name\" = \"how you sign\"\nRole = \"your job\"\n";
-        let spans = declared_spans(toml);
-        assert_eq!(&toml[spans["Your Name"].clone()], "\"Your Name\"");
-        assert_eq!(&toml[spans["Role"].clone()], "Role");
+        let span = |toml: &str, label: &str| config::key_span(toml, &["placeholders", label]);
+        assert_eq!(&toml[span(toml, "Your Name").unwrap()], "\"Your Name\"");
+        assert_eq!(&toml[span(toml, "Role").unwrap()], "Role");
         let inline = "[preprocessor.handbook]\nplaceholders = { \"A B\" = \"c\" }\n";
-        assert_eq!(&inline[declared_spans(inline)["A B"].clone()], "\"A B\"");
-        assert!(declared_spans("not toml [").is_empty());
+        assert_eq!(&inline[span(inline, "A B").unwrap()], "\"A B\"");
+        assert_eq!(span("not toml [", "A B"), None);
         assert!(is_placeholder_label("Your Name"));
         for bad in ["", " x", "a]b", "[a", "^1", "a\nb"] {
             assert!(!is_placeholder_label(bad), "{bad}");
