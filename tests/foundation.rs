@@ -308,15 +308,20 @@ fn cli_book(extra: &str) -> tempfile::TempDir {
     dir
 }
 
+/// `mdbook build --dest-dir DEST` in the book at `root`.
+fn mdbook_build(mdbook: &Path, root: &Path, dest: &str) -> std::process::Output {
+    std::process::Command::new(mdbook)
+        .args(["build", "--dest-dir", dest])
+        .current_dir(root)
+        .output()
+        .expect("run mdbook")
+}
+
 #[test]
 fn real_mdbook_cli_keeps_directive_free_chapters_byte_identical() {
     let Some(mdbook) = mdbook_cli() else { return };
     let dir = cli_book("[output.markdown]");
-    let status = std::process::Command::new(mdbook)
-        .args(["build", "--dest-dir", "out"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let status = mdbook_build(&mdbook, dir.path(), "out");
     assert!(
         status.status.success(),
         "{}",
@@ -336,11 +341,7 @@ fn real_mdbook_cli_keeps_directive_free_chapters_byte_identical() {
 fn real_mdbook_cli_builds_html_and_fails_on_a_broken_book() {
     let Some(mdbook) = mdbook_cli() else { return };
     let dir = cli_book("");
-    let out = std::process::Command::new(&mdbook)
-        .args(["build", "--dest-dir", "out"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let out = mdbook_build(&mdbook, dir.path(), "out");
     assert!(
         out.status.success(),
         "{}",
@@ -357,11 +358,7 @@ fn real_mdbook_cli_builds_html_and_fails_on_a_broken_book() {
         "# Plain\n\n{{#term nope}}\n",
     )
     .unwrap();
-    let out = std::process::Command::new(&mdbook)
-        .args(["build", "--dest-dir", "out2"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let out = mdbook_build(&mdbook, dir.path(), "out2");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{stderr}");
     assert!(stderr.contains("src/plain.md:3:9"), "{stderr}");
@@ -381,11 +378,7 @@ fn a_preprocessor_that_fails_to_run_fails_the_build() {
         "command = \"false\"\nrenderers = [\"html\"]",
     );
     std::fs::write(dir.path().join("book.toml"), toml).unwrap();
-    let out = std::process::Command::new(&mdbook)
-        .args(["build", "--dest-dir", "out"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let out = mdbook_build(&mdbook, dir.path(), "out");
     assert!(
         !out.status.success(),
         "{}",
