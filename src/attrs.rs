@@ -10,19 +10,18 @@ use crate::diagnostics::{Diagnostics, SourceId, Span};
 use crate::markdown::FencedBlock;
 use crate::pages::Page;
 use serde::de::DeserializeOwned;
-use std::collections::HashMap;
 
 /// A directive's id and where it was written.
 #[derive(Debug, Clone)]
-pub struct Id {
+pub(crate) struct Id {
     /// The id: an HTML anchor and a storage key.
-    pub name: String,
+    pub(crate) name: String,
     /// Where it was written (the fence line when it is missing).
-    pub span: Span,
+    pub(crate) span: Span,
 }
 
 /// Takes the block's `id`, reporting it when missing or not a usable anchor.
-pub fn require_id(
+pub(crate) fn require_id(
     id: Option<String>,
     page: &Page,
     block: &FencedBlock,
@@ -65,7 +64,7 @@ pub fn require_id(
 }
 
 /// Whether `name` is lowercase kebab-case: `[a-z0-9]` words joined by `-`.
-pub fn is_valid_id(name: &str) -> bool {
+pub(crate) fn is_valid_id(name: &str) -> bool {
     !name.is_empty()
         && name.split('-').all(|w| {
             !w.is_empty()
@@ -75,7 +74,7 @@ pub fn is_valid_id(name: &str) -> bool {
 }
 
 /// A lowercase kebab-case slug of `text` ("Write it down!" becomes `write-it-down`).
-pub fn slug(text: &str) -> String {
+pub(crate) fn slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {
@@ -90,29 +89,9 @@ pub fn slug(text: &str) -> String {
     out
 }
 
-/// Reports every id used twice; the first use is named in a note.
-pub fn check_unique<'a>(ids: impl IntoIterator<Item = &'a Id>, diags: &mut Diagnostics) {
-    let mut seen: HashMap<&str, &Id> = HashMap::new();
-    for id in ids {
-        if let Some(first) = seen.get(id.name.as_str()) {
-            let first_span = first.span.clone();
-            let location = diags.location(first_span.source, first_span.range.start);
-            diags
-                .error(id.span.clone(), format!("duplicate id `{}`", id.name))
-                .note(first_span, "first used here")
-                .help(format!(
-                    "ids are unique across all scripts and checklists; `{}` is taken at {location}",
-                    id.name
-                ));
-        } else {
-            seen.insert(&id.name, id);
-        }
-    }
-}
-
 /// Parses `attrs` (found at byte `offset` of `source`) into `T`, reporting
 /// problems. `T` should be `#[serde(deny_unknown_fields)]`.
-pub fn parse<T: DeserializeOwned>(
+pub(crate) fn parse<T: DeserializeOwned>(
     attrs: &str,
     offset: usize,
     source: SourceId,

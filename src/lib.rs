@@ -2,41 +2,57 @@
 //!
 //! It expands three directives — script blocks (role-play dialogues),
 //! glossary terms and checklists — and validates all of them, book-wide,
-//! before anything is rendered. The pipeline, top to bottom:
+//! before anything is rendered. Each directive is a module behind one
+//! interface ([`directive::Directive`]); the pipeline runs every stage over
+//! all of them, top to bottom:
 //!
 //! 1. **load**: every chapter is registered for diagnostics and scanned once;
-//! 2. **collect**: each directive module parses its directives;
+//!    the files around them (includes, unlisted chapters) are checked;
+//! 2. **collect**: each directive parses what it owns;
 //! 3. **validate**: book-wide checks (unique ids, known terms, links);
-//! 4. **render**: each directive's output is spliced into its chapter.
+//! 4. **render**: each directive's edits are spliced into its chapter.
 //!
 //! Any error stops the build before a single chapter is changed.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
 
-pub mod attrs;
-pub mod checklist;
+mod attrs;
+mod checklist;
 pub mod config;
 pub mod diagnostics;
-pub mod glossary;
-pub mod markdown;
-pub mod pages;
-pub mod render;
-pub mod script;
+mod directive;
+mod glossary;
+mod markdown;
+mod pages;
+mod paths;
+mod render;
+mod script;
+#[cfg(test)]
+mod testing;
 
 use anyhow::{Context, bail};
-use diagnostics::{Diagnostics, Span, closest};
-use markdown::{TermRef, block_output};
-use mdbook_markdown::MarkdownOptions;
+use diagnostics::Diagnostics;
+use directive::{BookCx, Directive, Edit, Facts, Output};
+use markdown::{ScanOptions, block_output, line_prefix};
 use mdbook_preprocessor::book::{Book, BookItem};
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use pages::Page;
 use render::{Format, RenderCx, Templates};
-use std::cell::RefCell;
-use std::collections::HashMap;
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
 use std::io::{IsTerminal, Read, Write};
-use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+/// The directives, in the order they run. A new directive is a module and
+/// one line here.
+fn directives(config: &config::Config, root: &Path) -> Vec<Box<dyn Directive>> {
+    vec![
+        Box::new(glossary::Glossary::new(config)),
+        Box::new(script::Scripts::new(config, root)),
+        Box::new(checklist::Checklists::default()),
+    ]
+}
 
 /// The preprocessor, for mdBook's `with_preprocessor` or the stdin protocol.
 pub struct Handbook;
@@ -62,13 +78,14 @@ impl Preprocessor for Handbook {
 /// (`None` when it has errors) and every diagnostic.
 pub fn preprocess(ctx: &PreprocessorContext, mut book: Book) -> (Option<Book>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let mut outputs = process(ctx, &book, &mut diags);
+    let mut outputs = process(ctx, &book, &mut diags).into_iter();
     if diags.failed() {
         return (None, diags);
     }
-    book.for_each_chapter_mut(|chapter| {
-        if let Some(path) = pages::chapter_path(chapter)
-            && let Some(output) = outputs.remove(path)
+    // Chapters with a source file, in the order `pages::load` read them.
+    pages::for_each_chapter_in_order(&mut book.items, &mut |chapter| {
+        if pages::chapter_path(chapter).is_some()
+            && let Some(Some(output)) = outputs.next()
         {
             chapter.content = output;
         }
@@ -88,17 +105,14 @@ fn report(diags: &Diagnostics) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs the whole pipeline over `book`. Returns the new content of each
-/// chapter that changed, by source path, or nothing once an error is found.
-fn process(
-    ctx: &PreprocessorContext,
-    book: &Book,
-    diags: &mut Diagnostics,
-) -> HashMap<PathBuf, String> {
+/// Runs the whole pipeline over `book`. Returns, per chapter with a source
+/// file in book order, its new content (`None`: unchanged), or nothing once
+/// an error is found.
+fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> Vec<Option<String>> {
     let config = config::load(&ctx.config, &ctx.root, diags);
     diags.deny_warnings(config.warnings_denied());
     let src_dir = ctx.root.join(&ctx.config.book.src);
-    let src_display = relative_to(&ctx.config.book.src, &ctx.root);
+    let src_display = paths::relative_to(&ctx.config.book.src, &ctx.root);
     let html_config = ctx
         .config
         .get("output.html")
@@ -106,309 +120,149 @@ fn process(
         .flatten()
         .unwrap_or_default();
     let markdown_options = markdown::markdown_options(&html_config);
-    let theme_dir = html_config.theme_dir(&ctx.root).join("handbook");
-    let templates = Templates::new(
-        &[script::TEMPLATES, checklist::TEMPLATES, glossary::TEMPLATES].concat(),
-        &theme_dir,
-        &relative_to(&theme_dir, &ctx.root),
-        diags,
-    );
+    let mut directives = directives(&config, &ctx.root);
+    let fenced: Vec<&str> = directives.iter().filter_map(|d| d.fenced_kind()).collect();
+    let inline: Vec<&str> = directives
+        .iter()
+        .flat_map(|d| d.inline_names())
+        .copied()
+        .collect();
+    let scan_options = ScanOptions {
+        markdown: &markdown_options,
+        fenced: &fenced,
+        mathjax: html_config.mathjax_support,
+    };
 
     // 1. Load: every chapter, scanned once; the files around them.
-    let pages = pages::load(book, &src_display, &markdown_options, diags);
-    let included = pages::check_includes(&pages, &src_dir, &markdown_options, diags);
-    pages::check_unlisted(&pages, &included, &src_dir, &src_display, diags);
-
-    // 2. Collect every directive.
-    let glossary = glossary::load(
-        &src_dir.join(config.glossary_path()),
-        &src_display.join(config.glossary_path()),
-        &markdown_options,
-        diags,
-    );
-    let scripts = script::collect(&pages, &config.placeholders, &ctx.root, diags);
-    let checklists = checklist::collect(&pages, diags);
-    let inline = collect_inline(&pages, diags);
-
-    // 3. Validate book-wide.
-    let ids = scripts
-        .iter()
-        .map(|s| &s.id)
-        .chain(checklists.iter().map(|c| &c.id));
-    attrs::check_unique(ids, diags);
-    // `{{#term}}`s inside script lines and checklist items are checked like any other.
-    let checklist_terms = checklists.iter().flat_map(|c| c.terms());
-    let terms: Vec<TermRef> = inline
-        .terms
-        .iter()
-        .chain(scripts.terms())
-        .chain(checklist_terms)
-        .cloned()
-        .collect();
-    let usage = glossary.check_refs(
-        &terms,
+    let pages = pages::load(book, &src_display, scan_options, diags);
+    let owned = pages::Owned {
+        fenced: &fenced,
+        inline: &inline,
+    };
+    let included = pages::check_includes(&pages, &ctx.root, &src_dir, scan_options, owned, diags);
+    let input_404 = html_config.input_404.as_deref().unwrap_or("404.md");
+    pages::check_unlisted(
         &pages,
-        inline.glossary_page.clone(),
-        config.auto_link,
+        &included,
+        &src_dir,
+        &src_display,
+        Path::new(input_404),
         diags,
     );
-    scripts.check(diags);
+    directive::check_names(&pages, &inline, diags);
+    let theme_dir = html_config.theme_dir(&ctx.root).join("handbook");
+    let defaults: Vec<render::Template> = directives
+        .iter()
+        .flat_map(|d| d.templates())
+        .copied()
+        .collect();
+    let templates = Templates::new(
+        &defaults,
+        &theme_dir,
+        &paths::relative_to(&theme_dir, &ctx.root),
+        diags,
+    );
+
+    // 2. Collect every directive; 3. validate book-wide.
+    let book_cx = BookCx {
+        pages: &pages,
+        src_dir: &src_dir,
+        src_display: &src_display,
+    };
+    let mut facts = Facts::default();
+    for d in &mut directives {
+        d.collect(&book_cx, &mut facts, diags);
+    }
+    facts.check_unique_ids(diags);
+    for d in &mut directives {
+        d.validate(&book_cx, &facts, diags);
+    }
     if diags.failed() {
-        return HashMap::new();
+        return Vec::new();
     }
 
-    // 4. Render each chapter and splice the output in.
-    let book = Collected {
+    // 4. Render each chapter and splice the edits in.
+    let render = Rendering {
         format: Format::for_renderer(&ctx.renderer),
         templates: &templates,
         markdown: &markdown_options,
         pages: &pages,
-        glossary: &glossary,
-        usage: &usage,
-        scripts: &scripts,
-        checklists: &checklists,
-        inline: &inline,
-        assets: page_assets(),
+        directives: &directives,
+        assets: render::assets::page_assets(&directives),
     };
-    let mut outputs = HashMap::with_capacity(pages.len());
-    for page in &pages {
-        if let Some(output) = render_chapter(&book, page, diags) {
-            outputs.insert(page.path.clone(), output);
-        }
-    }
+    let outputs = pages.iter().map(|p| render.chapter(p, diags)).collect();
     if diags.failed() {
-        return HashMap::new();
+        return Vec::new();
     }
     outputs
 }
 
 /// Everything collected and validated, ready to render chapters with.
-struct Collected<'a> {
+struct Rendering<'a> {
     format: Format,
     templates: &'a Templates,
-    markdown: &'a MarkdownOptions,
+    markdown: &'a mdbook_markdown::MarkdownOptions,
     pages: &'a [Page],
-    glossary: &'a glossary::Glossary,
-    usage: &'a glossary::Usage,
-    scripts: &'a script::Scripts,
-    checklists: &'a [checklist::Checklist],
-    inline: &'a Inline,
-    /// The CSS/JS blocks, indexed by `scripts | checklists << 1`.
-    assets: [String; 4],
+    directives: &'a [Box<dyn Directive>],
+    /// What every page with handbook output gets appended (HTML only).
+    assets: String,
 }
 
-/// The CSS/JS a page gets: the glossary's always (references are
-/// everywhere), the scripts' and the checklists' only where the page has
-/// them. Indexed by `has scripts | has checklists << 1`.
-fn page_assets() -> [String; 4] {
-    std::array::from_fn(|i| {
-        let (with_scripts, with_checklists) = (i & 1 != 0, i & 2 != 0);
-        let pick = |[g, s, c]: [&'static str; 3]| -> Vec<&'static str> {
-            [
-                Some(g),
-                with_scripts.then_some(s),
-                with_checklists.then_some(c),
-            ]
-            .into_iter()
-            .flatten()
-            .collect()
+impl Rendering<'_> {
+    /// Renders every directive of one chapter and splices the edits into its
+    /// text; `None` when nothing changes.
+    fn chapter(&self, page: &Page, diags: &mut Diagnostics) -> Option<String> {
+        let terms = self
+            .directives
+            .iter()
+            .find_map(|d| d.terms())
+            .unwrap_or(&render::NoTerms);
+        let text = diags.text(page.source);
+        let cx = RenderCx {
+            format: self.format,
+            templates: self.templates,
+            markdown: self.markdown,
+            pages: self.pages,
+            page,
+            terms,
+            ids: Cell::new(0),
+            failures: RefCell::new(Vec::new()),
         };
-        render::assets(
-            &pick([glossary::CSS, script::CSS, checklist::CSS]),
-            &pick([glossary::JS, script::JS, checklist::JS]),
-        )
-    })
-}
-
-/// Renders every directive of one chapter and splices the output into its
-/// text; `None` when the chapter has no directives.
-fn render_chapter(book: &Collected, page: &Page, diags: &mut Diagnostics) -> Option<String> {
-    let format = book.format;
-    // A reference that fails to render (a broken template override) is
-    // reported once per message, at its first place.
-    let failures: RefCell<Vec<(Span, String)>> = RefCell::new(Vec::new());
-    let term = |r: &TermRef| {
-        book.glossary
-            .render_ref(r, page, book.usage, format, book.templates)
-            .unwrap_or_else(|e| {
-                failures.borrow_mut().push((r.span.clone(), e));
-                String::new()
-            })
-    };
-    let cx = RenderCx {
-        format,
-        templates: book.templates,
-        markdown: book.markdown,
-        pages: book.pages,
-        page,
-        term: &term,
-    };
-    let text = diags.text(page.source);
-    let here = |at: &Option<(usize, Range<usize>)>| {
-        at.as_ref()
-            .filter(|(p, _)| *p == page.index)
-            .map(|(_, r)| r.clone())
-    };
-
-    // Block directives: (where, container prefix, rendered output).
-    let mut blocks: Vec<(Range<usize>, String, Result<String, String>)> = Vec::new();
-    for s in book.scripts.iter().filter(|s| s.page == page.index) {
-        let block = &page.scan.fenced[s.block];
-        blocks.push((
-            block.range.clone(),
-            block.prefix.clone(),
-            book.scripts.render(s, &cx),
-        ));
-    }
-    for c in book.checklists.iter().filter(|c| c.page == page.index) {
-        let block = &page.scan.fenced[c.block];
-        blocks.push((
-            block.range.clone(),
-            block.prefix.clone(),
-            checklist::render(c, &cx),
-        ));
-    }
-    if let Some(range) = here(&book.inline.glossary_page) {
-        let prefix = markdown::line_prefix(text, range.start);
-        blocks.push((range, prefix, book.glossary.render_page(book.usage, &cx)));
-    }
-    let checklists_page = here(&book.inline.checklists_page);
-    if let Some(range) = checklists_page.clone() {
-        let prefix = markdown::line_prefix(text, range.start);
-        blocks.push((range, prefix, checklist::render_index(book.checklists, &cx)));
-    }
-    let with_scripts = book.scripts.iter().any(|s| s.page == page.index);
-    let with_checklists =
-        checklists_page.is_some() || book.checklists.iter().any(|c| c.page == page.index);
-
-    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
-    let mut errors: Vec<(Range<usize>, String)> = Vec::new();
-    for (range, prefix, output) in blocks {
-        match output {
-            Ok(out) => edits.push((range, block_output(&out, &prefix, format == Format::Html))),
-            Err(message) => errors.push((range, message)),
+        let mut edits: Vec<Edit> = Vec::new();
+        for d in self.directives {
+            d.render(page, &cx, &mut edits);
         }
-    }
-    // Inline references: the author's `{{#term}}`s and the auto-links.
-    // (`inline.terms` is in book order: this chapter's are one run.)
-    let first = book
-        .inline
-        .terms
-        .partition_point(|r| r.page < Some(page.index));
-    let refs = book.inline.terms[first..]
-        .iter()
-        .take_while(|r| r.page == Some(page.index));
-    for r in refs.chain(book.usage.auto_links(page.index)) {
-        edits.push((r.span.range.clone(), term(r)));
-    }
-    let output = (!edits.is_empty()).then(|| {
-        let mut output = markdown::splice(text, edits);
-        if format == Format::Html {
-            output.push_str(
-                &book.assets[usize::from(with_scripts) | usize::from(with_checklists) << 1],
-            );
+        let html = self.format == Format::Html;
+        let mut failures = cx.failures.take();
+        let mut splices = Vec::with_capacity(edits.len());
+        for edit in edits {
+            match edit.output {
+                Output::Inline(out) => splices.push((edit.range, out)),
+                Output::Block(out) => {
+                    let prefix = line_prefix(text, edit.range.start);
+                    splices.push((edit.range, block_output(&out, &prefix, html)));
+                }
+                Output::Failed(message) => failures.push((page.span(edit.range), message)),
+            }
+        }
+        let output = (!splices.is_empty()).then(|| {
+            let mut output = markdown::splice(text, splices);
+            if html {
+                output.push_str(&self.assets);
+            }
+            output
+        });
+        // A broken template override is reported once per message.
+        let mut reported = HashSet::new();
+        for (span, message) in failures {
+            if reported.insert(message.clone()) {
+                diags
+                    .error(span, message)
+                    .help("a template override in the book's `theme/handbook/` asks for data the template is not given");
+            }
         }
         output
-    });
-
-    for (range, message) in errors {
-        diags.error(page.span(range), message);
     }
-    let mut reported = std::collections::HashSet::new();
-    for (span, message) in failures.take() {
-        if reported.insert(message.clone()) {
-            diags
-                .error(span, message)
-                .help("a template override in the book's `theme/handbook/` asks for data the template is not given");
-        }
-    }
-    output
-}
-
-/// The inline directives of the whole book, routed to their modules.
-#[derive(Default)]
-struct Inline {
-    /// Every `{{#term}}` in chapter text.
-    terms: Vec<TermRef>,
-    /// The chapter and range of `{{#glossary}}`.
-    glossary_page: Option<(usize, Range<usize>)>,
-    /// The chapter and range of `{{#checklists}}`.
-    checklists_page: Option<(usize, Range<usize>)>,
-}
-
-/// Names of this preprocessor's inline directives.
-const INLINE_NAMES: [&str; 3] = ["term", "glossary", "checklists"];
-
-fn collect_inline(pages: &[Page], diags: &mut Diagnostics) -> Inline {
-    let mut inline = Inline::default();
-    for page in pages {
-        for u in &page.scan.unclosed {
-            if !pages::MDBOOK_DIRECTIVES.contains(&u.name.as_str()) {
-                diags
-                    .error(
-                        page.span(u.range.clone()),
-                        format!("`{{{{#{}` is never closed", u.name),
-                    )
-                    .help("close the directive with `}}` on the same line");
-            }
-        }
-        for d in page.scan.inline.iter().filter(|d| !d.in_code && !d.escaped) {
-            let span = page.span(d.range.clone());
-            let slot = match d.name.as_str() {
-                "term" => {
-                    inline
-                        .terms
-                        .push(TermRef::parse(d, page.source, Some(page.index)));
-                    continue;
-                }
-                "glossary" => &mut inline.glossary_page,
-                "checklists" => &mut inline.checklists_page,
-                name if pages::MDBOOK_DIRECTIVES.contains(&name) => continue,
-                name => {
-                    let known = INLINE_NAMES
-                        .iter()
-                        .chain(&pages::MDBOOK_DIRECTIVES)
-                        .copied();
-                    diags
-                        .error(span, format!("unknown directive `{{{{#{name}}}}}`"))
-                        .suggest(closest(name, known))
-                        .help(format!(
-                            "the handbook's directives are {{{{#term KEY}}}}, {{{{#glossary}}}} and {{{{#checklists}}}}; write \\{{{{#{name}}}}} to show it literally"
-                        ));
-                    continue;
-                }
-            };
-            if !d.standalone {
-                diags
-                    .error(
-                        span,
-                        format!("`{{{{#{}}}}}` must stand on a line of its own", d.name),
-                    )
-                    .help("put it in a paragraph by itself, with blank lines around it");
-            } else if !d.args.is_empty() {
-                diags.error(
-                    page.span(d.args_offset..d.args_offset + d.args.len()),
-                    format!("`{{{{#{}}}}}` takes no arguments", d.name),
-                );
-            } else if let Some((first, _)) = slot {
-                let first = pages[*first].path.display().to_string();
-                diags
-                    .error(
-                        span,
-                        format!("`{{{{#{}}}}}` is already on another page", d.name),
-                    )
-                    .help(format!("the book has one such page: `{first}`"));
-            } else {
-                *slot = Some((page.index, d.range.clone()));
-            }
-        }
-    }
-    inline
-}
-
-/// `path` relative to `root`, as the author sees it.
-fn relative_to(path: &Path, root: &Path) -> PathBuf {
-    path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
 /// The stdin/stdout protocol: reads mdBook's `[context, book]` JSON to the

@@ -4,14 +4,15 @@
 //! hide directives, and markdown files `SUMMARY.md` forgot.
 
 use crate::diagnostics::{Diagnostics, Severity, SourceId, Span};
-use crate::markdown::{self, Scan};
-use mdbook_markdown::MarkdownOptions;
+use crate::markdown::{self, Scan, ScanOptions};
+use crate::paths;
+use crate::render::Format;
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use std::collections::BTreeSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// mdBook's own `{{#...}}` directives, expanded by its `links` preprocessor.
-pub const MDBOOK_DIRECTIVES: [&str; 5] = [
+pub(crate) const MDBOOK_DIRECTIVES: [&str; 5] = [
     "include",
     "rustdoc_include",
     "playground",
@@ -21,81 +22,70 @@ pub const MDBOOK_DIRECTIVES: [&str; 5] = [
 
 /// One chapter.
 #[derive(Debug)]
-pub struct Page {
+pub(crate) struct Page {
     /// Index of the chapter in book order.
-    pub index: usize,
+    pub(crate) index: usize,
     /// The chapter's title.
-    pub name: String,
+    pub(crate) name: String,
     /// Source path relative to the src dir, e.g. `sub/intro.md`.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// The chapter's text, registered for diagnostics.
-    pub source: SourceId,
+    pub(crate) source: SourceId,
     /// Directives and text runs found in the chapter.
-    pub scan: Scan,
+    pub(crate) scan: Scan,
 }
 
 impl Page {
     /// Where the rendered page lands, relative to the book's output root,
     /// with `/` separators (`README.md` becomes `index.html`, as mdBook does).
-    pub fn html_path(&self) -> String {
-        html_path(&self.path)
+    pub(crate) fn html_path(&self) -> String {
+        paths::html_path(&self.path)
     }
 
     /// A relative URL from this page to `target` (an output path such as
     /// `glossary.html`), with an optional `#anchor`.
-    pub fn link_to(&self, target: &str, anchor: Option<&str>) -> String {
-        let here = self.html_path();
-        if let (true, Some(anchor)) = (target == here, anchor) {
-            return format!("#{anchor}");
-        }
-        let mut url = "../".repeat(here.matches('/').count());
-        url.push_str(target);
-        if let Some(anchor) = anchor {
-            url.push('#');
-            url.push_str(anchor);
-        }
-        url
+    pub(crate) fn link_to(&self, target: &str, anchor: Option<&str>) -> String {
+        paths::relative(&self.html_path(), target, anchor)
+    }
+
+    /// A link from this page to chapter `to`, for `format`: between HTML
+    /// pages, or between markdown files for other renderers.
+    pub(crate) fn link(&self, to: &Page, anchor: Option<&str>, format: Format) -> String {
+        paths::relative(
+            &paths::target(&self.path, format),
+            &paths::target(&to.path, format),
+            anchor,
+        )
     }
 
     /// A span in this chapter.
-    pub fn span(&self, range: std::ops::Range<usize>) -> Span {
+    pub(crate) fn span(&self, range: std::ops::Range<usize>) -> Span {
         Span::new(self.source, range)
     }
 }
 
-/// The output path of a chapter source path.
-pub fn html_path(path: &Path) -> String {
-    let mut parts: Vec<String> = path
-        .components()
-        .filter_map(|c| match c {
-            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect();
-    if let Some(last) = parts.last_mut() {
-        let stem = Path::new(last.as_str())
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        *last = if stem.eq_ignore_ascii_case("readme") {
-            "index.html".to_string()
-        } else {
-            format!("{stem}.html")
-        };
-    }
-    parts.join("/")
-}
-
 /// A chapter's source path relative to the src dir; `None` for a draft.
-pub fn chapter_path(chapter: &Chapter) -> Option<&Path> {
+pub(crate) fn chapter_path(chapter: &Chapter) -> Option<&Path> {
     chapter.source_path.as_deref().or(chapter.path.as_deref())
 }
 
-/// Registers and scans every chapter that has a source file.
-pub fn load(
+/// Visits every chapter in book order (a chapter before its sub-chapters), as
+/// `Book::iter` does; mdBook's `for_each_chapter_mut` visits sub-chapters
+/// first.
+pub(crate) fn for_each_chapter_in_order(items: &mut [BookItem], f: &mut dyn FnMut(&mut Chapter)) {
+    for item in items {
+        if let BookItem::Chapter(chapter) = item {
+            f(chapter);
+            for_each_chapter_in_order(&mut chapter.sub_items, f);
+        }
+    }
+}
+
+/// Registers and scans every chapter that has a source file, in book order.
+pub(crate) fn load(
     book: &Book,
     src_dir_display: &Path,
-    options: &MarkdownOptions,
+    options: ScanOptions,
     diags: &mut Diagnostics,
 ) -> Vec<Page> {
     let mut pages = Vec::new();
@@ -118,14 +108,26 @@ pub fn load(
     pages
 }
 
-/// Checks every `{{#include}}`: the file must exist, and an included file
-/// must not hold handbook directives (they would not be expanded: mdBook
-/// includes files after this preprocessor has run). Returns the included
-/// files, relative to the src dir.
-pub fn check_includes(
+/// The names a book's directives own, for finding them in included files.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Owned<'a> {
+    /// Fenced block kinds.
+    pub(crate) fenced: &'a [&'a str],
+    /// Inline directive names.
+    pub(crate) inline: &'a [&'a str],
+}
+
+/// Checks every `{{#include}}` as mdBook's `links` resolves it (relative to
+/// the chapter, possibly outside the src dir; also in code, where mdBook
+/// expands it too): the file must exist, and an included file must not hold
+/// handbook directives (they would not be expanded: mdBook includes files
+/// after this preprocessor has run). Returns the included files.
+pub(crate) fn check_includes(
     pages: &[Page],
+    root: &Path,
     src_dir: &Path,
-    options: &MarkdownOptions,
+    options: ScanOptions,
+    owned: Owned,
     diags: &mut Diagnostics,
 ) -> BTreeSet<PathBuf> {
     let mut included = BTreeSet::new();
@@ -134,95 +136,104 @@ pub fn check_includes(
             if d.escaped || !(d.name == "include" || d.name == "rustdoc_include") {
                 continue;
             }
-            let file = d.args.split_whitespace().next().unwrap_or("");
-            let file = file.split(':').next().unwrap_or(file);
             let args_span = page.span(d.args_offset..d.args_offset + d.args.len().max(1));
-            if file.is_empty() {
-                diags
-                    .error(args_span, format!("`{{{{#{}}}}}` names no file", d.name))
-                    .help("write the path of the file to include, relative to this chapter");
+            let Some(file) = paths::include_target(src_dir, &page.path, &d.args) else {
+                // mdBook leaves it as text; in code it is an example.
+                if !d.in_code() {
+                    diags
+                        .error(args_span, format!("`{{{{#{}}}}}` names no file", d.name))
+                        .help("write the path of the file to include, relative to this chapter");
+                }
                 continue;
-            }
-            let chapter_dir = page.path.parent().unwrap_or(Path::new(""));
-            let relative = normalize(&chapter_dir.join(file));
-            let full = src_dir.join(&relative);
-            let Ok(text) = std::fs::read_to_string(&full) else {
-                let expected = page_display_dir(diags, page).join(&relative);
+            };
+            let shown = paths::relative_to(&file, root);
+            let Ok(text) = std::fs::read_to_string(&file) else {
+                let written = d.args.split_whitespace().next().unwrap_or_default();
                 diags
-                    .error(args_span, format!("included file `{file}` does not exist"))
+                    .error(
+                        args_span,
+                        format!("included file `{written}` does not exist"),
+                    )
                     .help(format!(
                         "the path is relative to this chapter: expected `{}`",
-                        expected.display()
+                        shown.display()
                     ));
                 continue;
             };
-            included.insert(relative.clone());
-            if d.in_code {
-                continue;
-            }
-            let scan = markdown::scan(&text, options);
-            let hidden = scan
-                .fenced
-                .iter()
-                .map(|b| (b.range.start, format!("a `{}` block", b.kind)))
-                .chain(
-                    scan.inline
-                        .iter()
-                        .filter(|i| {
-                            !i.in_code
-                                && !i.escaped
-                                && !MDBOOK_DIRECTIVES.contains(&i.name.as_str())
-                        })
-                        .map(|i| (i.range.start, format!("`{{{{#{}}}}}`", i.name))),
-                )
-                .min();
-            if let Some((offset, what)) = hidden {
-                let inner =
-                    diags.add_source(page_display_dir(diags, page).join(&relative), text.clone());
-                diags
-                    .error(
-                        page.span(d.range.clone()),
-                        format!("included file `{file}` holds {what}, which would not be expanded"),
-                    )
-                    .note(Span::new(inner, offset..offset + 3), "the directive is here")
-                    .help("move the directive into the chapter itself, or make the included file a chapter of its own");
+            included.insert(file.clone());
+            if !d.in_code() {
+                check_included_text(page, d, &shown, text, options, owned, diags);
             }
         }
     }
     included
 }
 
-/// The display path of the src dir, derived from a page's display path.
-fn page_display_dir(diags: &Diagnostics, page: &Page) -> PathBuf {
-    let display = diags.path(page.source);
-    let depth = page.path.components().count();
-    let mut dir = display.to_path_buf();
-    for _ in 0..depth {
-        dir.pop();
+/// Reports the first handbook directive hiding in an included file.
+fn check_included_text(
+    page: &Page,
+    d: &markdown::InlineDirective,
+    shown: &Path,
+    text: String,
+    options: ScanOptions,
+    owned: Owned,
+    diags: &mut Diagnostics,
+) {
+    let scan = markdown::scan(
+        &text,
+        ScanOptions {
+            fenced: owned.fenced,
+            ..options
+        },
+    );
+    let hidden = scan
+        .fenced
+        .iter()
+        .map(|b| (b.range.start, format!("a `{}` block", b.kind)))
+        .chain(
+            scan.inline
+                .iter()
+                .filter(|i| !i.in_code() && !i.escaped && owned.inline.contains(&i.name.as_str()))
+                .map(|i| (i.range.start, format!("`{{{{#{}}}}}`", i.name))),
+        )
+        .min();
+    if let Some((offset, what)) = hidden {
+        let written = d.args.split_whitespace().next().unwrap_or_default();
+        let inner = diags.add_source(shown, text);
+        diags
+            .error(
+                page.span(d.range.clone()),
+                format!("included file `{written}` holds {what}, which would not be expanded"),
+            )
+            .note(Span::new(inner, offset..offset + 3), "the directive is here")
+            .help("move the directive into the chapter itself, or make the included file a chapter of its own");
     }
-    dir
 }
 
 /// Warns about markdown files under the src dir that no chapter, include or
 /// `SUMMARY.md` accounts for: usually a chapter someone forgot to link.
-pub fn check_unlisted(
+/// mdBook's own `404.md` (or the file `output.html.input-404` names) is a
+/// page of its own, not a forgotten chapter.
+pub(crate) fn check_unlisted(
     pages: &[Page],
     included: &BTreeSet<PathBuf>,
     src_dir: &Path,
     src_dir_display: &Path,
+    input_404: &Path,
     diags: &mut Diagnostics,
 ) {
-    let listed: BTreeSet<PathBuf> = pages.iter().map(|p| normalize(&p.path)).collect();
+    let listed: BTreeSet<PathBuf> = pages.iter().map(|p| paths::normalize(&p.path)).collect();
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(src_dir)
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .filter(|e| !included.contains(&paths::normalize(e.path())))
         .filter_map(|e| e.path().strip_prefix(src_dir).ok().map(Path::to_path_buf))
         .collect();
     files.sort();
     for file in files {
-        if file == Path::new("SUMMARY.md") || listed.contains(&file) || included.contains(&file) {
+        if file == Path::new("SUMMARY.md") || file == input_404 || listed.contains(&file) {
             continue;
         }
         let text = std::fs::read_to_string(src_dir.join(&file)).unwrap_or_default();
@@ -240,21 +251,6 @@ pub fn check_unlisted(
     }
 }
 
-/// Resolves `.` and `..` without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,13 +263,6 @@ mod tests {
             source: Diagnostics::new().add_source("x", ""),
             scan: Scan::default(),
         }
-    }
-
-    #[test]
-    fn html_paths_follow_mdbook() {
-        assert_eq!(html_path(Path::new("README.md")), "index.html");
-        assert_eq!(html_path(Path::new("sub/readme.md")), "sub/index.html");
-        assert_eq!(html_path(Path::new("sub/a.md")), "sub/a.html");
     }
 
     #[test]

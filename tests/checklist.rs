@@ -65,10 +65,10 @@ fn checklists_page_collects_every_checklist_by_chapter_with_links_back() {
 
     // Chapters in book order, each checklist after its chapter's heading.
     let order = [
-        "../prep.html#before-the-meeting",
-        "../prep.html#in-a-list",
-        "../sub/meeting.html#during",
-        "#review",
+        "../prep.html#hb-before-the-meeting",
+        "../prep.html#hb-in-a-list",
+        "../sub/meeting.html#hb-during",
+        "#hb-review",
     ];
     let positions: Vec<usize> = order
         .iter()
@@ -80,7 +80,7 @@ fn checklists_page_collects_every_checklist_by_chapter_with_links_back() {
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
     assert!(all.find(">Preparing</a></h2>") < all.find(">The meeting</a></h2>"));
     // Untitled checklists are named by their id.
-    assert!(all.contains(r##"<a href="../prep.html#in-a-list">in-a-list</a>"##));
+    assert!(all.contains(r##"<a href="../prep.html#hb-in-a-list">in-a-list</a>"##));
     // The progress counts the defaults.
     assert!(all.contains(r#"<span class="handbook-checklist-done">2</span> of <span class="handbook-checklist-total">6</span>"#));
     assert!(all.contains(r#"<span class="handbook-checklist-done">0</span> of <span class="handbook-checklist-total">2</span>"#));
@@ -291,11 +291,11 @@ fn reset_restores_the_defaults() {
     tab.click("#handbook-item--in-a-list--inside-a-list-item");
     assert_eq!(tab.eval(&progress(LIST)), "2 of 6 done");
 
-    tab.click("#before-the-meeting [data-handbook-action='reset']");
+    tab.click("#hb-before-the-meeting [data-handbook-action='reset']");
     assert_eq!(tab.eval(&ticked(LIST, "write-it-down")), false);
     assert_eq!(tab.eval(&ticked(LIST, "rtos-question")), true);
     assert_eq!(tab.eval(&progress(LIST)), "2 of 6 done");
-    tab.wait_for("document.querySelector('#before-the-meeting .handbook-checklist-status').textContent === 'Reset to the defaults'");
+    tab.wait_for("document.querySelector('#hb-before-the-meeting .handbook-checklist-status').textContent === 'Reset to the defaults'");
     // Nothing is left in storage for it; the other checklist keeps its tick.
     let keys = "Object.keys(localStorage).filter(k => k.startsWith('handbook-checklist:')).map(k => k.split(':').pop()).sort().join(',')";
     assert_eq!(tab.eval(keys), "in-a-list");
@@ -399,7 +399,7 @@ fn ticks_follow_their_items_when_the_source_is_reordered() {
     support::build_into(book.path(), &out);
     tab.reload();
     assert_eq!(
-        tab.eval("[...document.querySelectorAll('#before-the-meeting .handbook-checklist-box')].map(b => b.getAttribute('data-item') + '=' + b.checked).join(' ')"),
+        tab.eval("[...document.querySelectorAll('#hb-before-the-meeting .handbook-checklist-box')].map(b => b.getAttribute('data-item') + '=' + b.checked).join(' ')"),
         "read-the-datasheet-script-alert-1-script=false write-it-down=true a-new-item=false \
          rtos-question=false check-it-with-a-colleague=true rehearse-it-out-loud=false \
          research-their-recent-projects-and-contributions=false"
@@ -416,7 +416,7 @@ fn copy_as_markdown_gives_a_task_list_with_the_current_ticks() {
     let tab = browser.open(&built, "prep.html");
     tab.click("#handbook-item--before-the-meeting--write-it-down");
     tab.eval("navigator.clipboard.writeText = text => { window.copied = text; return Promise.resolve(); }; true");
-    tab.click("#before-the-meeting [data-handbook-action='copy']");
+    tab.click("#hb-before-the-meeting [data-handbook-action='copy']");
     tab.wait_for("window.copied !== undefined");
     assert_eq!(
         tab.eval("window.copied"),
@@ -428,14 +428,14 @@ fn copy_as_markdown_gives_a_task_list_with_the_current_ticks() {
          - [ ] Rehearse it `out loud`\n\
          - [ ] Read [the datasheet](https://example.com/ds.pdf) \\<script>alert(1)\\</script>\n"
     );
-    tab.wait_for("document.querySelector('#before-the-meeting .handbook-checklist-status').textContent === 'Copied'");
+    tab.wait_for("document.querySelector('#hb-before-the-meeting .handbook-checklist-status').textContent === 'Copied'");
 
     // Without a clipboard: the text is shown, selected, to copy by hand.
     tab.eval(
         "navigator.clipboard.writeText = () => Promise.reject(new Error('denied')); \
          document.execCommand = () => false; true",
     );
-    tab.click("#in-a-list [data-handbook-action='copy']");
+    tab.click("#hb-in-a-list [data-handbook-action='copy']");
     tab.wait_for("document.activeElement.classList.contains('handbook-checklist-copy-text')");
     assert_eq!(
         tab.eval("document.activeElement.value"),

@@ -147,18 +147,18 @@ fn references_link_relatively_from_every_folder() {
     // Script lines and checklist items get the same links.
     let practice = content(&built, "practice.html");
     for link in [
-        r#"href="appendix/glossary.html#term-firmware" id="handbook-ref-firmware""#,
-        r#"href="appendix/glossary.html#term-watchdog" id="handbook-ref-watchdog""#,
-        r#"href="appendix/glossary.html#term-i8051" id="handbook-ref-i8051""#,
+        r#"href="appendix/glossary.html#term-firmware" id="hb-ref3-firmware""#,
+        r#"href="appendix/glossary.html#term-watchdog" id="hb-ref3-watchdog""#,
+        r#"href="appendix/glossary.html#term-i8051" id="hb-ref3-i8051""#,
     ] {
         assert!(practice.contains(link), "missing {link} in {practice}");
     }
     let glossary = content(&built, "appendix/glossary.html");
     for link in [
-        r#"href="../index.html#handbook-ref-rtos">Introduction</a>"#,
-        r#"href="../sub/deep.html#handbook-ref-rtos">Deep dive</a>"#,
-        r#"href="../appendix/index.html#handbook-ref-rtos">Appendix</a>"#,
-        r#"href="../practice.html#handbook-ref-firmware">Practice</a>"#,
+        r#"href="../index.html#hb-ref0-rtos">Introduction</a>"#,
+        r#"href="../sub/deep.html#hb-ref2-rtos">Deep dive</a>"#,
+        r#"href="index.html#hb-ref4-rtos">Appendix</a>"#,
+        r#"href="../practice.html#hb-ref3-firmware">Practice</a>"#,
         r##"href="#term-isr">Interrupt Service Routine</a>"##,
     ] {
         assert!(glossary.contains(link), "missing {link}");
@@ -221,7 +221,7 @@ fn auto_links_the_first_plain_mention_only() {
     );
     // A reference in a heading is text (anchored for backlinks), not a link.
     assert!(
-        html.contains(r#"About <span id="handbook-ref-watchdog">watchdog timer</span>"#),
+        html.contains(r#"About <span id="hb-ref1-watchdog">watchdog timer</span>"#),
         "{html}"
     );
     // ... which does not stop the first mention in running text from linking.
@@ -479,8 +479,8 @@ fn browser_tooltip_stays_inside_the_viewport() {
     // inside the viewport (left of the edge, above the reference).
     tab.eval(
         "(() => { const pin = (id, css) => Object.assign(document.getElementById(id).closest('.handbook-ref').style, css); \
-         pin('handbook-ref-pic', { position: 'fixed', right: '0px', top: '40px' }); \
-         pin('handbook-ref-i8051', { position: 'fixed', left: '20px', bottom: '0px' }); })()",
+         pin('hb-ref1-pic', { position: 'fixed', right: '0px', top: '40px' }); \
+         pin('hb-ref1-i8051', { position: 'fixed', left: '20px', bottom: '0px' }); })()",
     );
     let geometry = |id: &str| {
         tab.wait_for(&format!(
@@ -495,7 +495,7 @@ fn browser_tooltip_stays_inside_the_viewport() {
     };
     let f = |v: &serde_json::Value, k: &str| v[k].as_f64().unwrap();
 
-    let right = geometry(&tab_to(&tab, "#handbook-ref-pic"));
+    let right = geometry(&tab_to(&tab, "#hb-ref1-pic"));
     assert!(
         f(&right, "left") >= 0.0 && f(&right, "right") <= f(&right, "width"),
         "{right}"
@@ -505,7 +505,7 @@ fn browser_tooltip_stays_inside_the_viewport() {
         "below the reference: {right}"
     );
 
-    let bottom = geometry(&tab_to(&tab, "#handbook-ref-i8051"));
+    let bottom = geometry(&tab_to(&tab, "#hb-ref1-i8051"));
     assert!(
         f(&bottom, "bottom") <= f(&bottom, "link_top"),
         "above the reference: {bottom}"

@@ -193,37 +193,37 @@ fn details_fill_every_placeholder_on_every_page_and_survive_a_reload() {
     };
     let built = support::build("script-book");
     let tab = browser.open(&built, "ask.html");
-    tab.wait_for("document.querySelector('#ask-alex .handbook-details:not([hidden])') !== null");
+    tab.wait_for("document.querySelector('#hb-ask-alex .handbook-details:not([hidden])') !== null");
     // Before: blanks showing their labels.
     assert_eq!(
-        tab.eval("[...document.querySelectorAll('#ask-alex .handbook-placeholder')].map(p => p.textContent + '|' + p.className).join(';')"),
+        tab.eval("[...document.querySelectorAll('#hb-ask-alex .handbook-placeholder')].map(p => p.textContent + '|' + p.className).join(';')"),
         "Your Name|handbook-placeholder handbook-placeholder-empty;Specific Project|handbook-placeholder handbook-placeholder-empty;Your Goal|handbook-placeholder handbook-placeholder-empty"
     );
     // The form lists this script's placeholders first, with their hints.
     assert_eq!(
-        tab.eval("[...document.querySelectorAll('#ask-alex .handbook-details label')].map(l => l.textContent).join(',')"),
+        tab.eval("[...document.querySelectorAll('#hb-ask-alex .handbook-details label')].map(l => l.textContent).join(',')"),
         "Your Name,Specific Project,Your Goal"
     );
-    tab.click("#ask-alex .handbook-details summary");
-    tab.wait_for("document.querySelector('#ask-alex .handbook-details').open");
+    tab.click("#hb-ask-alex .handbook-details summary");
+    tab.wait_for("document.querySelector('#hb-ask-alex .handbook-details').open");
     tab.click("#handbook-ask-alex-detail-2");
     type_text(&tab, "Sam Lee");
     tab.wait_for(
-        "document.querySelector('#ask-alex .handbook-placeholder').textContent === 'Sam Lee'",
+        "document.querySelector('#hb-ask-alex .handbook-placeholder').textContent === 'Sam Lee'",
     );
     assert_eq!(
-        tab.eval("document.querySelector('#ask-alex .handbook-placeholder').className"),
+        tab.eval("document.querySelector('#hb-ask-alex .handbook-placeholder').className"),
         "handbook-placeholder handbook-placeholder-filled"
     );
     assert_eq!(
-        tab.eval("document.querySelector('#ask-alex .handbook-details-progress').textContent"),
+        tab.eval("document.querySelector('#hb-ask-alex .handbook-details-progress').textContent"),
         "(1 of 3 filled in)"
     );
     tab.screenshot(&target_file("script-screenshot.png"));
 
     tab.reload();
     tab.wait_for(
-        "document.querySelector('#ask-alex .handbook-placeholder').textContent === 'Sam Lee'",
+        "document.querySelector('#hb-ask-alex .handbook-placeholder').textContent === 'Sam Lee'",
     );
     assert_eq!(
         tab.eval("document.querySelector('#handbook-ask-alex-detail-2').value"),
@@ -232,7 +232,7 @@ fn details_fill_every_placeholder_on_every_page_and_survive_a_reload() {
 
     // Another page, another script, another form: the same details.
     tab.goto("sub/outcomes.html");
-    tab.wait_for("document.querySelector('#alex-time .handbook-placeholder') !== null && document.querySelector('#alex-time .handbook-placeholder').textContent === 'Sam Lee'");
+    tab.wait_for("document.querySelector('#hb-alex-time .handbook-placeholder') !== null && document.querySelector('#hb-alex-time .handbook-placeholder').textContent === 'Sam Lee'");
     assert_eq!(
         tab.eval("document.querySelector('#handbook-alex-yes-detail-2').value"),
         "Sam Lee"
@@ -245,22 +245,22 @@ fn details_fill_every_placeholder_on_every_page_and_survive_a_reload() {
     // Editing one form updates the other script on the page; clearing empties all.
     tab.eval("(() => { const i = document.querySelector('#handbook-alex-yes-detail-2'); i.value = 'Kim'; i.dispatchEvent(new Event('input', {bubbles: true})); })()");
     assert_eq!(
-        tab.eval("document.querySelector('#alex-time .handbook-placeholder').textContent"),
+        tab.eval("document.querySelector('#hb-alex-time .handbook-placeholder').textContent"),
         "Kim"
     );
     assert_eq!(
         tab.eval("document.querySelector('#handbook-alex-time-detail-2').value"),
         "Kim"
     );
-    tab.click("#alex-time .handbook-details summary");
-    tab.click("#alex-time .handbook-details-clear");
+    tab.click("#hb-alex-time .handbook-details summary");
+    tab.click("#hb-alex-time .handbook-details-clear");
     assert_eq!(
-        tab.eval("document.querySelector('#alex-time .handbook-placeholder').textContent"),
+        tab.eval("document.querySelector('#hb-alex-time .handbook-placeholder').textContent"),
         "Your Name"
     );
     tab.reload();
     tab.wait_for(
-        "document.querySelector('#alex-time .handbook-placeholder').textContent === 'Your Name'",
+        "document.querySelector('#hb-alex-time .handbook-placeholder').textContent === 'Your Name'",
     );
 }
 
@@ -275,11 +275,11 @@ fn copy_as_text_copies_the_filled_in_script() {
     let built = support::build("script-book");
     let tab = browser.open(&built, "ask.html");
     tab.wait_for(
-        "document.querySelector('#ask-alex .handbook-script-tools:not([hidden])') !== null",
+        "document.querySelector('#hb-ask-alex .handbook-script-tools:not([hidden])') !== null",
     );
     tab.eval("(() => { const i = document.querySelector('#handbook-ask-alex-detail-2'); i.value = 'Sam Lee'; i.dispatchEvent(new Event('input', {bubbles: true})); })()");
     tab.eval(STUB_CLIPBOARD);
-    tab.click("#ask-alex .handbook-script-copy");
+    tab.click("#hb-ask-alex .handbook-script-copy");
     tab.wait_for("window.copied !== null");
     assert_eq!(
         tab.eval("window.copied"),
@@ -291,14 +291,14 @@ fn copy_as_text_copies_the_filled_in_script() {
          Alex: What would this look like, practically?\n\
          You: A short check-in every few weeks. [not a placeholder], [nor this].\n"
     );
-    tab.wait_for("document.querySelector('#ask-alex .handbook-script-status').textContent === 'Copied 7 lines to the clipboard.'");
+    tab.wait_for("document.querySelector('#hb-ask-alex .handbook-script-status').textContent === 'Copied 7 lines to the clipboard.'");
 
     // No clipboard at all and a refused copy command: the text is shown, selected.
     tab.eval("(() => { Object.defineProperty(navigator, 'clipboard', { configurable: true, value: undefined }); document.execCommand = () => false; return true; })()");
-    tab.click("#ask-alex .handbook-script-copy");
-    tab.wait_for("document.querySelector('#ask-alex .handbook-script-copybox') !== null");
+    tab.click("#hb-ask-alex .handbook-script-copy");
+    tab.wait_for("document.querySelector('#hb-ask-alex .handbook-script-copybox') !== null");
     assert_eq!(
-        tab.eval("(() => { const b = document.querySelector('#ask-alex .handbook-script-copybox'); return document.activeElement === b && b.value.startsWith('The 15-minute ask\\n\\nYou: Alex,'); })()"),
+        tab.eval("(() => { const b = document.querySelector('#hb-ask-alex .handbook-script-copybox'); return document.activeElement === b && b.value.startsWith('The 15-minute ask\\n\\nYou: Alex,'); })()"),
         true
     );
 }
@@ -311,63 +311,63 @@ fn rehearsal_hides_a_speakers_lines_and_reveals_them_one_at_a_time() {
     let built = support::build("script-book");
     let tab = browser.open(&built, "ask.html");
     tab.wait_for(
-        "document.querySelector('#ask-alex .handbook-script-tools:not([hidden])') !== null",
+        "document.querySelector('#hb-ask-alex .handbook-script-tools:not([hidden])') !== null",
     );
-    let visible_alex_lines = "[...document.querySelectorAll('#ask-alex .handbook-line[data-speaker=\"Alex\"] .handbook-line-text')].filter(t => t.offsetParent !== null).length";
+    let visible_alex_lines = "[...document.querySelectorAll('#hb-ask-alex .handbook-line[data-speaker=\"Alex\"] .handbook-line-text')].filter(t => t.offsetParent !== null).length";
     assert_eq!(tab.eval(visible_alex_lines), 2);
 
-    tab.eval("(() => { const s = document.querySelector('#ask-alex .handbook-script-rehearse select'); s.value = 'Alex'; s.dispatchEvent(new Event('change', {bubbles: true})); })()");
+    tab.eval("(() => { const s = document.querySelector('#hb-ask-alex .handbook-script-rehearse select'); s.value = 'Alex'; s.dispatchEvent(new Event('change', {bubbles: true})); })()");
     assert_eq!(tab.eval(visible_alex_lines), 0);
-    assert_eq!(tab.eval("document.querySelectorAll('#ask-alex .handbook-line[data-speaker=\"You\"] .handbook-line-hidden').length"), 0);
+    assert_eq!(tab.eval("document.querySelectorAll('#hb-ask-alex .handbook-line[data-speaker=\"You\"] .handbook-line-hidden').length"), 0);
     assert_eq!(
-        tab.eval("[...document.querySelectorAll('#ask-alex .handbook-reveal')].map(b => b.getAttribute('aria-label')).join('|')"),
+        tab.eval("[...document.querySelectorAll('#hb-ask-alex .handbook-reveal')].map(b => b.getAttribute('aria-label')).join('|')"),
         "Hidden line of Alex, press to reveal|Hidden line of Alex, press to reveal"
     );
     assert_eq!(
-        tab.eval("document.querySelector('#ask-alex .handbook-script-status').textContent"),
+        tab.eval("document.querySelector('#hb-ask-alex .handbook-script-status').textContent"),
         "2 lines of Alex hidden: say each one, then reveal it."
     );
     tab.screenshot(&target_file("script-rehearsal.png"));
 
     // Reveal the first with a click: focus moves to the next hidden line.
-    tab.click("#ask-alex .handbook-reveal");
+    tab.click("#hb-ask-alex .handbook-reveal");
     assert_eq!(tab.eval(visible_alex_lines), 1);
     assert_eq!(
         tab.eval("document.activeElement.className"),
         "handbook-reveal"
     );
     assert_eq!(
-        tab.eval("document.querySelector('#ask-alex .handbook-script-status').textContent"),
+        tab.eval("document.querySelector('#hb-ask-alex .handbook-script-status').textContent"),
         "Alex: No problem, [Your Name]. What’s on your mind?"
     );
     // ... and the next with the keyboard.
     tab.press_key("Enter");
     tab.wait_for(&format!("{visible_alex_lines} === 2"));
     assert_eq!(
-        tab.eval("document.querySelector('#ask-alex .handbook-script-next').disabled"),
+        tab.eval("document.querySelector('#hb-ask-alex .handbook-script-next').disabled"),
         true
     );
     assert!(
-        tab.eval("document.querySelector('#ask-alex .handbook-script-status').textContent")
+        tab.eval("document.querySelector('#hb-ask-alex .handbook-script-status').textContent")
             .as_str()
             .unwrap()
             .ends_with("(last line: every line is revealed)")
     );
 
     // Rehearse again, reveal with "Reveal next line", then stop rehearsing.
-    tab.eval("(() => { const s = document.querySelector('#ask-alex .handbook-script-rehearse select'); s.value = 'You'; s.dispatchEvent(new Event('change', {bubbles: true})); })()");
+    tab.eval("(() => { const s = document.querySelector('#hb-ask-alex .handbook-script-rehearse select'); s.value = 'You'; s.dispatchEvent(new Event('change', {bubbles: true})); })()");
     assert_eq!(
-        tab.eval("document.querySelectorAll('#ask-alex .handbook-line-hidden').length"),
+        tab.eval("document.querySelectorAll('#hb-ask-alex .handbook-line-hidden').length"),
         3
     );
-    tab.click("#ask-alex .handbook-script-next");
+    tab.click("#hb-ask-alex .handbook-script-next");
     assert_eq!(
-        tab.eval("document.querySelectorAll('#ask-alex .handbook-line-hidden').length"),
+        tab.eval("document.querySelectorAll('#hb-ask-alex .handbook-line-hidden').length"),
         2
     );
-    assert_eq!(tab.eval("document.querySelector('#ask-alex .handbook-line').classList.contains('handbook-line-revealed')"), true);
-    tab.eval("(() => { const s = document.querySelector('#ask-alex .handbook-script-rehearse select'); s.value = ''; s.dispatchEvent(new Event('change', {bubbles: true})); })()");
-    assert_eq!(tab.eval("document.querySelectorAll('#ask-alex .handbook-line-hidden, #ask-alex .handbook-reveal').length"), 0);
+    assert_eq!(tab.eval("document.querySelector('#hb-ask-alex .handbook-line').classList.contains('handbook-line-revealed')"), true);
+    tab.eval("(() => { const s = document.querySelector('#hb-ask-alex .handbook-script-rehearse select'); s.value = ''; s.dispatchEvent(new Event('change', {bubbles: true})); })()");
+    assert_eq!(tab.eval("document.querySelectorAll('#hb-ask-alex .handbook-line-hidden, #ask-alex .handbook-reveal').length"), 0);
 }
 
 #[test]
@@ -378,10 +378,10 @@ fn copied_terms_are_their_text_only() {
     let built = support::build("script-book");
     let tab = browser.open(&built, "vocabulary.html");
     tab.wait_for(
-        "document.querySelector('#explain-rtos .handbook-script-tools:not([hidden])') !== null",
+        "document.querySelector('#hb-explain-rtos .handbook-script-tools:not([hidden])') !== null",
     );
     tab.eval(STUB_CLIPBOARD);
-    tab.click("#explain-rtos .handbook-script-copy");
+    tab.click("#hb-explain-rtos .handbook-script-copy");
     tab.wait_for("window.copied !== null");
     assert_eq!(
         tab.eval("window.copied"),

@@ -1,99 +1,135 @@
 //! Finding directives in a chapter and splicing their output back.
 //!
 //! A chapter is parsed once, with the options mdBook itself uses, so that we
-//! and mdBook agree on what is a code block. The scan records fenced
-//! directive blocks (` ```script `, ` ```checklist `), inline `{{#name ...}}`
-//! directives with whether they sit in code (where they are left alone), and
+//! and mdBook agree on what is a code block. The scan records the fenced
+//! blocks of the directives' kinds, every inline `{{#name ...}}` with the
+//! context it stands in (running text, plain text, an attribute, code), and
 //! the plain-text runs that auto-linking may touch. Output is built by
-//! splicing replacements into the original text in one forward pass, so every
-//! byte outside a directive passes through unchanged.
+//! splicing replacements into the original text in one forward pass
+//! ([`splice`]), so every byte outside a directive passes through unchanged.
 
-use crate::diagnostics::{SourceId, Span};
+mod find;
+mod splice;
+
+pub(crate) use find::{TermRef, find_inline};
+pub(crate) use splice::{block_output, line_prefix, splice};
+
 use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
 use mdbook_preprocessor::config::HtmlConfig;
 use std::ops::Range;
 
-/// Info-string words that make a fenced code block a directive.
-pub const FENCED_KINDS: [&str; 2] = ["script", "checklist"];
-
 /// A fenced code block whose info string starts with a directive kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FencedBlock {
+pub(crate) struct FencedBlock {
     /// `script` or `checklist`.
-    pub kind: String,
+    pub(crate) kind: String,
     /// The rest of the info string: the attributes.
-    pub attrs: String,
+    pub(crate) attrs: String,
     /// Byte offset of `attrs` in the chapter.
-    pub attrs_offset: usize,
+    pub(crate) attrs_offset: usize,
     /// The body, one entry per line, with container prefixes removed.
-    pub lines: Vec<Line>,
+    pub(crate) lines: Vec<Line>,
     /// The whole block, opening fence to closing fence.
-    pub range: Range<usize>,
+    pub(crate) range: Range<usize>,
     /// What a continuation line needs in front to stay inside the block's
     /// containers (list items, block quotes), e.g. `"  "` or `"> "`.
-    pub prefix: String,
+    pub(crate) prefix: String,
 }
 
 /// One line of a fenced block's body.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Line {
+pub(crate) struct Line {
     /// The line without its line ending.
-    pub text: String,
+    pub(crate) text: String,
     /// Byte offset of the line's first character in the chapter.
-    pub offset: usize,
+    pub(crate) offset: usize,
 }
 
 /// An inline `{{#name args}}` directive.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InlineDirective {
+pub(crate) struct InlineDirective {
     /// `term`, `glossary`, `include`, ...
-    pub name: String,
+    pub(crate) name: String,
     /// Everything between the name and `}}`, trimmed.
-    pub args: String,
+    pub(crate) args: String,
     /// Byte offset of `args` in the text scanned.
-    pub args_offset: usize,
+    pub(crate) args_offset: usize,
     /// `{{` to `}}` inclusive.
-    pub range: Range<usize>,
-    /// Inside a code span, code block or raw HTML: left alone.
-    pub in_code: bool,
+    pub(crate) range: Range<usize>,
+    /// Where it stands, which decides what it may turn into.
+    pub(crate) context: Context,
     /// Written `\{{#...}}`: rendered literally, never expanded.
-    pub escaped: bool,
+    pub(crate) escaped: bool,
     /// The only thing in its paragraph.
-    pub standalone: bool,
+    pub(crate) standalone: bool,
+}
+
+/// Where in a chapter's markdown an inline directive stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub(crate) enum Context {
+    /// Running text: it may become markup.
+    #[default]
+    Text,
+    /// Text that must stay plain: a heading, a definition-list term, link
+    /// text (mdBook links headings and terms itself; links do not nest).
+    Plain,
+    /// Inside an attribute: image alt text, a link's URL or title.
+    Attribute,
+    /// A code span, code block or raw HTML: left alone.
+    Code,
+}
+
+impl InlineDirective {
+    /// Inside code or raw HTML, where it is not a directive.
+    pub(crate) fn in_code(&self) -> bool {
+        self.context == Context::Code
+    }
+}
+
+/// What the scan looks for.
+#[derive(Clone, Copy)]
+pub(crate) struct ScanOptions<'a> {
+    /// mdBook's markdown options.
+    pub(crate) markdown: &'a MarkdownOptions,
+    /// Info-string words that make a fenced code block a directive.
+    pub(crate) fenced: &'a [&'a str],
+    /// mdBook's MathJax support is on: `\( \)`, `\[ \]` and `$$` enclose math.
+    pub(crate) mathjax: bool,
 }
 
 /// An `{{#` that is never closed by `}}` on the same line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unclosed {
+pub(crate) struct Unclosed {
     /// The directive's name.
-    pub name: String,
+    pub(crate) name: String,
     /// From `{{` to the end of the line.
-    pub range: Range<usize>,
+    pub(crate) range: Range<usize>,
 }
 
 /// A run of plain text that auto-linking may turn into references.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TextRun {
+pub(crate) struct TextRun {
     /// Bytes of the chapter.
-    pub range: Range<usize>,
+    pub(crate) range: Range<usize>,
 }
 
 /// Everything a chapter holds that the preprocessor cares about.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Scan {
+pub(crate) struct Scan {
     /// Directive blocks, in order.
-    pub fenced: Vec<FencedBlock>,
+    pub(crate) fenced: Vec<FencedBlock>,
     /// Inline directives outside directive blocks, in order.
-    pub inline: Vec<InlineDirective>,
+    pub(crate) inline: Vec<InlineDirective>,
     /// Inline directives that are never closed.
-    pub unclosed: Vec<Unclosed>,
-    /// Plain text outside headings, links, images, code and HTML.
-    pub text: Vec<TextRun>,
+    pub(crate) unclosed: Vec<Unclosed>,
+    /// Plain text outside headings, definition-list terms, links, images,
+    /// code, HTML, math, bare URLs and other preprocessors' `{{ }}`.
+    pub(crate) text: Vec<TextRun>,
 }
 
 /// The markdown options of mdBook's HTML renderer, as the book configures them.
-pub fn markdown_options(html: &HtmlConfig) -> MarkdownOptions {
+pub(crate) fn markdown_options(html: &HtmlConfig) -> MarkdownOptions {
     let mut options = MarkdownOptions::default();
     options.smart_punctuation = html.smart_punctuation;
     options.definition_lists = html.definition_lists;
@@ -101,22 +137,12 @@ pub fn markdown_options(html: &HtmlConfig) -> MarkdownOptions {
     options
 }
 
-/// What a line continuing the block at `offset` needs in front to stay in the
-/// same list items and block quotes: the line's text before `offset`, with
-/// `>` and tabs kept and everything else blanked.
-pub fn line_prefix(text: &str, offset: usize) -> String {
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    text[line_start..offset]
-        .chars()
-        .map(|c| if c == '>' || c == '\t' { c } else { ' ' })
-        .collect()
-}
-
 /// Scans a chapter.
-pub fn scan(text: &str, options: &MarkdownOptions) -> Scan {
+pub(crate) fn scan(text: &str, options: ScanOptions) -> Scan {
     let mut scan = Scan::default();
-    // Where inline directives are not directives: code and raw HTML.
-    let mut code: Vec<Range<usize>> = Vec::new();
+    // Ranges where inline directives stand in a context other than text,
+    // each with that context; and the paragraphs (for `standalone`).
+    let mut contexts: Vec<(Range<usize>, Context)> = Vec::new();
     let mut paragraphs: Vec<Range<usize>> = Vec::new();
     // Nesting depth of places where auto-linking must not happen.
     let mut no_link_depth = 0usize;
@@ -125,8 +151,10 @@ pub fn scan(text: &str, options: &MarkdownOptions) -> Scan {
     // Raw inline HTML elements open in the current block (`<b>`, `<a>`):
     // their text is not plain text either.
     let mut html_open: Vec<String> = Vec::new();
+    // Open links: where each started, and the text inside them so far.
+    let mut links: Vec<usize> = Vec::new();
 
-    for (event, range) in new_cmark_parser(text, options).into_offset_iter() {
+    for (event, range) in new_cmark_parser(text, options.markdown).into_offset_iter() {
         if let Event::End(end) = &event
             && !is_inline_end(end)
         {
@@ -134,9 +162,9 @@ pub fn scan(text: &str, options: &MarkdownOptions) -> Scan {
         }
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
-                code.push(range.clone());
+                contexts.push((range.clone(), Context::Code));
                 if let CodeBlockKind::Fenced(info) = kind
-                    && let Some(block) = fenced_block(text, &info, range)
+                    && let Some(block) = fenced_block(text, &info, range, options.fenced)
                 {
                     in_block = Some(block);
                     pieces.clear();
@@ -152,30 +180,50 @@ pub fn scan(text: &str, options: &MarkdownOptions) -> Scan {
             }
             Event::Text(t) if in_block.is_some() => pieces.push((range.start, t.into_string())),
             Event::Start(Tag::Paragraph) => paragraphs.push(range),
-            Event::Start(
-                Tag::Heading { .. }
-                | Tag::Link { .. }
-                | Tag::Image { .. }
-                | Tag::HtmlBlock
-                | Tag::MetadataBlock(_),
-            ) => no_link_depth += 1,
+            Event::Start(Tag::Heading { .. } | Tag::DefinitionListTitle) => {
+                contexts.push((range, Context::Plain));
+                no_link_depth += 1;
+            }
+            Event::Start(Tag::Link { .. }) => {
+                // The link's text is plain; the rest of it (URL, title) is an
+                // attribute: recorded when the link ends.
+                links.push(contexts.len());
+                contexts.push((range, Context::Attribute));
+                no_link_depth += 1;
+            }
+            Event::Start(Tag::Image { .. }) => {
+                contexts.push((range, Context::Attribute));
+                no_link_depth += 1;
+            }
+            Event::Start(Tag::HtmlBlock | Tag::MetadataBlock(_)) => no_link_depth += 1,
+            Event::End(TagEnd::Link) => {
+                links.pop();
+                no_link_depth -= 1;
+            }
             Event::End(
                 TagEnd::Heading(_)
-                | TagEnd::Link
+                | TagEnd::DefinitionListTitle
                 | TagEnd::Image
                 | TagEnd::HtmlBlock
                 | TagEnd::MetadataBlock(_),
             ) => no_link_depth -= 1,
             Event::InlineHtml(html) => {
                 track_inline_html(&html, &mut html_open);
-                code.push(range);
+                contexts.push((range, Context::Code));
             }
-            Event::Code(_) | Event::Html(_) => code.push(range),
-            Event::InlineMath(_) | Event::DisplayMath(_) => code.push(range),
-            Event::Text(_) if no_link_depth == 0 && html_open.is_empty() => {
-                match scan.text.last_mut() {
-                    Some(last) if last.range.end == range.start => last.range.end = range.end,
-                    _ => scan.text.push(TextRun { range }),
+            Event::Code(_) | Event::Html(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {
+                contexts.push((range, Context::Code));
+            }
+            Event::Text(_) => {
+                if !links.is_empty() {
+                    // Link text: plain, and more specific than the link.
+                    contexts.push((range.clone(), Context::Plain));
+                }
+                if no_link_depth == 0 && html_open.is_empty() {
+                    match scan.text.last_mut() {
+                        Some(last) if last.range.end == range.start => last.range.end = range.end,
+                        _ => scan.text.push(TextRun { range }),
+                    }
                 }
             }
             _ => {}
@@ -183,20 +231,144 @@ pub fn scan(text: &str, options: &MarkdownOptions) -> Scan {
     }
 
     let (inline, unclosed) = find_inline(text, 0);
-    scan.unclosed = unclosed;
+    let mut context_at = ContextIndex::new(contexts.clone());
+    let paragraphs = paragraphs
+        .into_iter()
+        .map(|p| trimmed(text, p))
+        .collect::<std::collections::HashSet<_>>();
     scan.inline = inline
         .into_iter()
         .map(|mut d| {
-            d.in_code = code.iter().any(|r| r.contains(&d.range.start));
-            d.standalone = paragraphs
-                .iter()
-                .any(|p| trimmed(text, p.clone()) == d.range);
+            d.context = context_at.get(d.range.start);
+            d.standalone = paragraphs.contains(&d.range);
             d
         })
         .collect();
-    scan.unclosed
-        .retain(|u| !code.iter().any(|r| r.contains(&u.range.start)));
+    let mut context_at = ContextIndex::new(contexts);
+    scan.unclosed = unclosed
+        .into_iter()
+        .filter(|u| context_at.get(u.range.start) != Context::Code)
+        .collect();
+    scan.text = cut(scan.text, &not_text(text, options.mathjax));
     scan
+}
+
+/// The context at increasing offsets, found in one sweep over the context
+/// ranges (which nest or are disjoint, as the parser's events do).
+struct ContextIndex {
+    ranges: Vec<(Range<usize>, Context)>,
+    next: usize,
+    /// The ranges holding the last offset asked for, outermost first, each
+    /// with the strongest context from the outermost down to it.
+    open: Vec<(usize, Context)>,
+}
+
+impl ContextIndex {
+    fn new(mut ranges: Vec<(Range<usize>, Context)>) -> Self {
+        ranges.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
+        ContextIndex {
+            ranges,
+            next: 0,
+            open: Vec::new(),
+        }
+    }
+
+    /// The context at `at`; offsets must not decrease between calls.
+    fn get(&mut self, at: usize) -> Context {
+        while let Some((r, c)) = self.ranges.get(self.next).filter(|(r, _)| r.start <= at) {
+            while self.open.last().is_some_and(|(end, _)| *end <= r.start) {
+                self.open.pop();
+            }
+            let outer = self.open.last().map_or(Context::Text, |(_, c)| *c);
+            self.open.push((r.end, outer.max(*c)));
+            self.next += 1;
+        }
+        while self.open.last().is_some_and(|(end, _)| *end <= at) {
+            self.open.pop();
+        }
+        self.open.last().map_or(Context::Text, |(_, c)| *c)
+    }
+}
+
+/// Parts of running text that are not prose: bare URLs, other
+/// preprocessors' `{{ ... }}`, and math when MathJax is on.
+fn not_text(text: &str, mathjax: bool) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let pairs: &[(&str, &str)] = if mathjax {
+        &[("{{", "}}"), ("\\(", "\\)"), ("\\[", "\\]"), ("$$", "$$")]
+    } else {
+        &[("{{", "}}")]
+    };
+    for (open, close) in pairs {
+        // `{{ }}` stays on one line; math may span lines. Unclosed, only
+        // the opening delimiter is left out.
+        let one_line = *open == "{{";
+        let mut from = 0;
+        while let Some(i) = text[from..].find(open) {
+            let start = from + i;
+            let body = start + open.len();
+            let limit = if one_line {
+                text[body..].find('\n').map_or(text.len(), |j| body + j)
+            } else {
+                text.len()
+            };
+            let end = text[body..limit]
+                .find(close)
+                .map_or(body, |j| body + j + close.len());
+            out.push(start..end);
+            from = end;
+        }
+    }
+    let mut from = 0;
+    while let Some(i) = text[from..].find("://") {
+        let at = from + i;
+        let start = text[..at]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+            .map_or(0, |j| j + 1);
+        let end = text[at..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"'))
+            .map_or(text.len(), |j| at + j);
+        out.push(start..end);
+        from = end;
+    }
+    out.sort_by_key(|r| r.start);
+    out
+}
+
+/// `runs` without the bytes in `holes` (both sorted).
+fn cut(runs: Vec<TextRun>, holes: &[Range<usize>]) -> Vec<TextRun> {
+    if holes.is_empty() {
+        return runs;
+    }
+    let mut out = Vec::with_capacity(runs.len());
+    let mut h = 0;
+    for run in runs {
+        let mut start = run.range.start;
+        while h < holes.len() && holes[h].end <= start {
+            h += 1;
+        }
+        let mut k = h;
+        while start < run.range.end {
+            match holes.get(k).filter(|hole| hole.start < run.range.end) {
+                Some(hole) => {
+                    if hole.start > start {
+                        out.push(TextRun {
+                            range: start..hole.start,
+                        });
+                    }
+                    start = start.max(hole.end);
+                    k += 1;
+                }
+                None => {
+                    out.push(TextRun {
+                        range: start..run.range.end,
+                    });
+                    break;
+                }
+            }
+        }
+    }
+    out
 }
 
 fn is_inline_end(end: &TagEnd) -> bool {
@@ -253,9 +425,14 @@ fn trimmed(text: &str, range: Range<usize>) -> Range<usize> {
 }
 
 /// Recognises a directive block from its info string and finds its parts.
-fn fenced_block(text: &str, info: &str, range: Range<usize>) -> Option<FencedBlock> {
+fn fenced_block(
+    text: &str,
+    info: &str,
+    range: Range<usize>,
+    kinds: &[&str],
+) -> Option<FencedBlock> {
     let kind = info.split_whitespace().next()?;
-    if !FENCED_KINDS.contains(&kind) {
+    if !kinds.contains(&kind) {
         return None;
     }
     let fence_line = &text[range.start..];
@@ -301,198 +478,29 @@ fn lines_of(text: &str, pieces: &[(usize, String)]) -> Vec<Line> {
     lines
 }
 
-/// A `{{#term KEY}}` or `{{#term KEY|shown text}}` reference.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TermRef {
-    /// What the author wrote to name the term.
-    pub key: String,
-    /// The text to show instead of the term's default.
-    pub shown: Option<String>,
-    /// The whole directive.
-    pub span: Span,
-    /// Just the key, for diagnostics.
-    pub key_span: Span,
-    /// Index of the chapter it is in, if it is in a chapter.
-    pub page: Option<usize>,
-}
-
-impl TermRef {
-    /// Reads a `term` directive found in `source`.
-    pub fn parse(d: &InlineDirective, source: SourceId, page: Option<usize>) -> Self {
-        let (key, shown) = match d.args.split_once('|') {
-            Some((key, shown)) => (key.trim_end(), Some(shown.trim().to_string())),
-            None => (d.args.as_str(), None),
-        };
-        TermRef {
-            key: key.to_string(),
-            shown: shown.filter(|s| !s.is_empty()),
-            span: Span::new(source, d.range.clone()),
-            key_span: Span::new(source, d.args_offset..d.args_offset + key.len().max(1)),
-            page,
-        }
-    }
-
-    /// Every unescaped `{{#term}}` in a piece of directive text (a script
-    /// line, a checklist item, a definition) at byte `base` of `source`.
-    pub fn find_in(
-        text: &str,
-        base: usize,
-        source: SourceId,
-        page: Option<usize>,
-    ) -> Vec<(Range<usize>, TermRef)> {
-        let found = find_inline(text, 0).0;
-        let code = if found.is_empty() {
-            Vec::new()
-        } else {
-            code_spans(text)
-        };
-        found
-            .into_iter()
-            .filter(|d| d.name == "term" && !d.escaped)
-            .filter(|d| !code.iter().any(|c| c.contains(&d.range.start)))
-            .map(|mut d| {
-                let local = d.range.clone();
-                d.range = base + local.start..base + local.end;
-                d.args_offset += base;
-                (local, TermRef::parse(&d, source, page))
-            })
-            .collect()
-    }
-}
-
-/// The code spans and raw HTML of one line of inline markdown (e.g. a script
-/// line or a checklist item): where directives are not directives.
-pub fn code_spans(text: &str) -> Vec<Range<usize>> {
-    new_cmark_parser(text, &MarkdownOptions::default())
-        .into_offset_iter()
-        .filter(|(e, _)| matches!(e, Event::Code(_) | Event::InlineHtml(_) | Event::Html(_)))
-        .map(|(_, range)| range)
-        .collect()
-}
-
-/// Finds every `{{#name args}}` in `text` (offsets start at `base`), without
-/// looking at markdown structure: callers decide what is code.
-pub fn find_inline(text: &str, base: usize) -> (Vec<InlineDirective>, Vec<Unclosed>) {
-    let mut found = Vec::new();
-    let mut unclosed = Vec::new();
-    let mut taken = 0; // end of the last directive found: no overlaps
-    for (start, _) in text.match_indices("{{#") {
-        if start < taken {
-            continue;
-        }
-        let after = &text[start + 3..];
-        let name_len = after
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-            .unwrap_or(after.len());
-        let name = &after[..name_len];
-        if name.is_empty() {
-            continue;
-        }
-        let line_end = after.find('\n').unwrap_or(after.len());
-        // Closed by the first `}}` on its line, unless another directive
-        // opens first.
-        let close = after[..line_end]
-            .find("}}")
-            .filter(|close| !after[..*close].contains("{{#"));
-        let Some(close) = close else {
-            unclosed.push(Unclosed {
-                name: name.to_string(),
-                range: base + start..base + start + 3 + line_end,
-            });
-            continue;
-        };
-        if close < name_len {
-            continue;
-        }
-        taken = start + 3 + close + 2;
-        let raw_args = &after[name_len..close];
-        let args = raw_args.trim();
-        let lead = raw_args.len() - raw_args.trim_start().len();
-        found.push(InlineDirective {
-            name: name.to_string(),
-            args: args.to_string(),
-            args_offset: base + start + 3 + name_len + lead,
-            range: base + start..base + start + 3 + close + 2,
-            in_code: false,
-            escaped: start > 0 && text.as_bytes()[start - 1] == b'\\',
-            standalone: false,
-        });
-    }
-    (found, unclosed)
-}
-
-/// Builds the output: `text` with each range replaced, in one forward pass.
-/// Ranges must not overlap.
-pub fn splice(text: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
-    edits.sort_by_key(|(range, _)| range.start);
-    let mut out =
-        String::with_capacity(text.len() + edits.iter().map(|e| e.1.len()).sum::<usize>());
-    let mut at = 0;
-    for (range, replacement) in edits {
-        debug_assert!(range.start >= at, "overlapping edits");
-        out.push_str(&text[at..range.start]);
-        out.push_str(&replacement);
-        at = range.end;
-    }
-    out.push_str(&text[at..]);
-    out
-}
-
-/// Formats block output to stand where a fenced block stood, inside the same
-/// list items or block quotes: every line after the first gets `prefix`.
-///
-/// HTML is kept free of blank lines (a blank line would end mdBook's raw HTML
-/// block) and followed by one, so the markdown after it is markdown again.
-/// Indentation is dropped, except inside `<pre>`, where it is content; a
-/// blank line there becomes an empty `<span></span>` line, which shows the
-/// same but does not end the block.
-pub fn block_output(content: &str, prefix: &str, html: bool) -> String {
-    let blank = prefix.trim_end();
-    let mut out = String::with_capacity(content.len() + 16);
-    let mut first = true;
-    let mut in_pre = false;
-    for line in content.lines() {
-        let is_blank = line.trim().is_empty();
-        let line = match (html, in_pre, is_blank) {
-            (true, true, true) => "<span></span>",
-            (true, false, true) => continue,
-            (true, false, false) => line.trim_start(),
-            _ => line,
-        };
-        if html {
-            // Where this line leaves us: inside a `<pre>` or not.
-            if let Some(open) = line.rfind("<pre") {
-                in_pre = !line[open..].contains("</pre>");
-            } else if line.contains("</pre>") {
-                in_pre = false;
-            }
-        }
-        if !first {
-            out.push('\n');
-            out.push_str(if is_blank && !html { blank } else { prefix });
-        }
-        out.push_str(line);
-        first = false;
-    }
-    if html {
-        out.push('\n');
-        out.push_str(blank);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn scan_default(text: &str) -> Scan {
-        scan(text, &MarkdownOptions::default())
+        scan_with(text, false)
+    }
+
+    fn scan_with(text: &str, mathjax: bool) -> Scan {
+        scan(
+            text,
+            ScanOptions {
+                markdown: &MarkdownOptions::default(),
+                fenced: crate::testing::FENCED,
+                mathjax,
+            },
+        )
     }
 
     fn names(scan: &Scan) -> Vec<(&str, bool, bool)> {
         scan.inline
             .iter()
-            .map(|d| (d.args.as_str(), d.in_code, d.escaped))
+            .map(|d| (d.args.as_str(), d.in_code(), d.escaped))
             .collect()
     }
 
@@ -587,7 +595,7 @@ mod tests {
         let refs = TermRef::find_in(
             "Say `{{#term a}}` then {{#term b}}",
             10,
-            SourceId::default(),
+            crate::diagnostics::SourceId::default(),
             None,
         );
         let keys: Vec<_> = refs

@@ -1,0 +1,163 @@
+//! Checklists as the reader gets them: interactive HTML, or markdown task
+//! lists for other renderers; and the `{{#checklists}}` page.
+
+use super::{Checklist, Item};
+use crate::pages::Page;
+use crate::render::{Format, RenderCx, escape};
+use serde::Serialize;
+
+/// Renders a checklist where it stands: interactive HTML, or a markdown
+/// task list for other renderers.
+pub(super) fn checklist(checklist: &Checklist, cx: &RenderCx) -> Result<String, String> {
+    match cx.format {
+        Format::Html => render_html(checklist, None, cx),
+        Format::Markdown => Ok(format!(
+            "\n{}\n",
+            markdown(checklist, checklist.title.as_deref(), cx)
+        )),
+    }
+}
+
+/// One item for the templates, with its nested items.
+#[derive(Serialize)]
+struct ItemData {
+    id: String,
+    /// The checkbox's HTML id, unique on the page.
+    dom_id: String,
+    checked: bool,
+    /// The label: rendered, trusted HTML.
+    html: String,
+    children: Vec<ItemData>,
+}
+
+/// Renders one checklist as HTML. `link` is set for the copy on the
+/// `{{#checklists}}` page: its title links back to the original, and its
+/// element ids differ from the original's (both may be on one page).
+fn render_html(c: &Checklist, link: Option<String>, cx: &RenderCx) -> Result<String, String> {
+    // Ids cannot contain `--`, so these never clash with each other, or
+    // with a checklist's or a script's anchor.
+    let key = match link {
+        None => c.id.name.clone(),
+        Some(_) => format!("all--{}", c.id.name),
+    };
+    let data = |item: &Item| ItemData {
+        id: item.id.clone(),
+        dom_id: format!("handbook-item--{key}--{}", item.id),
+        checked: item.checked,
+        html: cx.inline(&item.text, item.offset),
+        children: Vec::new(),
+    };
+    let roots = tree(&c.items, &mut 0, 0, &data);
+    let title = c
+        .title
+        .clone()
+        .or_else(|| link.as_ref().map(|_| c.id.name.clone()));
+    cx.template(
+        "checklist",
+        &serde_json::json!({
+            "id": c.id.name,
+            "anchor": if link.is_none() { Some(anchor(c)) } else { None },
+            "title": title,
+            "title_id": format!("handbook-title--{key}"),
+            "link": link,
+            "items": roots,
+            "done": c.items.iter().filter(|i| i.checked).count(),
+            "total": c.items.len(),
+        }),
+    )
+}
+
+/// The element id of a checklist where it stands (prefixed: a heading of
+/// the same words gets the bare slug from mdBook).
+pub(super) fn anchor(c: &Checklist) -> String {
+    format!("hb-{}", c.id.name)
+}
+
+/// The items from `items[*next]` on that are at `depth` or deeper, as a
+/// tree: each item holds the deeper items that follow it.
+fn tree(
+    items: &[Item],
+    next: &mut usize,
+    depth: usize,
+    data: &dyn Fn(&Item) -> ItemData,
+) -> Vec<ItemData> {
+    let mut level = Vec::new();
+    while let Some(item) = items.get(*next).filter(|i| i.depth >= depth) {
+        *next += 1;
+        let mut node = data(item);
+        node.children = tree(items, next, depth + 1, data);
+        level.push(node);
+    }
+    level
+}
+
+/// A markdown task list: bold title, `- [ ]` items nested by two spaces.
+fn markdown(c: &Checklist, title: Option<&str>, cx: &RenderCx) -> String {
+    let mut out = String::new();
+    if let Some(title) = title {
+        out.push_str(&format!("**{}**\n\n", escape::markdown(title)));
+    }
+    for item in &c.items {
+        let mark = if item.checked { 'x' } else { ' ' };
+        out.push_str(&format!(
+            "{}- [{mark}] {}\n",
+            "  ".repeat(item.depth),
+            cx.inline(&item.text, item.offset)
+        ));
+    }
+    out
+}
+
+/// Renders `{{#checklists}}`: every checklist in the book, grouped by
+/// chapter in book order, each linked back to where it stands. In HTML the
+/// lists are interactive and share their ticks with the originals.
+pub(super) fn index(checklists: &[Checklist], cx: &RenderCx) -> Result<String, String> {
+    let mut groups: Vec<(&Page, Vec<&Checklist>)> = Vec::new();
+    for c in checklists {
+        let page = &cx.pages[c.page];
+        match groups.last_mut() {
+            Some((p, list)) if p.index == page.index => list.push(c),
+            _ => groups.push((page, vec![c])),
+        }
+    }
+    match cx.format {
+        Format::Html => {
+            let mut chapters = Vec::new();
+            for (page, list) in &groups {
+                let rendered = list
+                    .iter()
+                    .map(|c| {
+                        let link = cx.page.link(page, Some(&anchor(c)), Format::Html);
+                        render_html(c, Some(link), cx)
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                chapters.push(serde_json::json!({
+                    "title": page.name,
+                    "anchor": format!("hb-checklists-{}", crate::attrs::slug(&page.name)),
+                    "link": cx.page.link(page, None, Format::Html),
+                    "checklists": rendered,
+                }));
+            }
+            cx.template("checklists", &serde_json::json!({ "chapters": chapters }))
+        }
+        Format::Markdown => {
+            let mut out = String::from("\n");
+            if groups.is_empty() {
+                out.push_str("This book has no checklists yet.\n");
+            }
+            for (page, list) in &groups {
+                let link = cx.page.link(page, None, Format::Markdown);
+                out.push_str(&format!(
+                    "## [{}]({link})\n\n",
+                    escape::markdown(&page.name)
+                ));
+                for c in list {
+                    let title = c.title.as_deref().unwrap_or(&c.id.name);
+                    out.push_str(&markdown(c, Some(title), cx));
+                    out.push('\n');
+                }
+            }
+            Ok(out)
+        }
+    }
+}

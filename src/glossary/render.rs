@@ -1,0 +1,464 @@
+//! References and the glossary page as the reader gets them.
+
+use super::{Entry, Glossary};
+use crate::markdown::{Context, TermRef};
+use crate::pages::Page;
+use crate::render::{Format, Fragment, RenderCx, escape, inline};
+use mdbook_markdown::MarkdownOptions;
+use mdbook_markdown::pulldown_cmark::{Event, Tag};
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::ops::Range;
+
+impl Glossary {
+    /// A reference (explicit or auto-linked) as a fragment of the page `cx`
+    /// renders.
+    ///
+    /// In running text: a link to the entry on the glossary page (a
+    /// focusable span when the book has no glossary page) with the
+    /// definition in a tooltip next to it. In a heading, a definition-list
+    /// term or link text: just the text (mdBook links those itself). In alt
+    /// or title text: the text, as markdown.
+    pub(super) fn reference(&self, r: &TermRef, cx: &RenderCx) -> Fragment {
+        let entry = self.lookup(&r.key).map(|i| (i, &self.entries[i]));
+        let shown = match (&r.shown, entry) {
+            (Some(shown), _) => shown.clone(),
+            (None, Some((_, e))) => e.short().to_string(),
+            (None, None) => r.key.clone(),
+        };
+        let markdown = escape::markdown(&shown);
+        let html = match (entry, r.context) {
+            (None, _) | (_, Context::Code) => inert(&escape::html(&shown)),
+            (Some(_), Context::Attribute) => markdown.clone(),
+            (Some((index, entry)), Context::Plain) => match self.anchor(index, entry, r, cx) {
+                Some(anchor) => format!(
+                    "<span id=\"{anchor}\">{}</span>",
+                    inert(&escape::html(&shown))
+                ),
+                None => inert(&escape::html(&shown)),
+            },
+            (Some((index, entry)), Context::Text) => {
+                self.reference_html(index, entry, r, &shown, cx)
+            }
+        };
+        Fragment {
+            range: r.span.range.clone(),
+            html,
+            plain: shown,
+            markdown,
+        }
+    }
+
+    /// The id of a reference that is the first use of its term in the
+    /// chapter: what the glossary's "used in" links to.
+    fn anchor(&self, index: usize, entry: &Entry, r: &TermRef, cx: &RenderCx) -> Option<String> {
+        let first = self.usage.used_in.get(index)?.get(&cx.page.index)?;
+        (r.page == Some(cx.page.index) && *first == r.span.range.start)
+            .then(|| ref_anchor(cx.page.index, &entry.id.value))
+    }
+
+    fn reference_html(
+        &self,
+        index: usize,
+        entry: &Entry,
+        r: &TermRef,
+        shown: &str,
+        cx: &RenderCx,
+    ) -> String {
+        let values = RefValues {
+            href: self
+                .glossary_link(cx)
+                .map(|base| format!("{base}#term-{}", entry.id.value)),
+            anchor: self.anchor(index, entry, r, cx),
+            tip_id: cx.unique_id("t"),
+            shown,
+            entry,
+            tip: self.tip(index, cx),
+        };
+        if !cx.templates.is_overridden("glossary-term") {
+            return inert(&values.html());
+        }
+        match cx.template("glossary-term", &values.data()) {
+            Ok(html) => inert(&join_lines(&html)),
+            Err(message) => {
+                cx.fail(r.span.clone(), message);
+                inert(&escape::html(shown))
+            }
+        }
+    }
+
+    /// The glossary page relative to the page being rendered (empty on the
+    /// page itself); `None` when the book has no glossary page.
+    fn glossary_link(&self, cx: &RenderCx) -> Option<String> {
+        let glossary = self.usage.glossary_html.as_ref()?;
+        Some(if self.usage.glossary_page == Some(cx.page.index) {
+            String::new()
+        } else {
+            cx.page.link_to(glossary, None)
+        })
+    }
+
+    /// An entry's tooltip: its definition's first paragraph, with references
+    /// shown as their text and relative links rebased for the page.
+    fn tip(&self, index: usize, cx: &RenderCx) -> String {
+        let page = cx.page.html_path();
+        let depth = page.matches('/').count();
+        let mut tips = self.tips.lock().unwrap_or_else(|e| e.into_inner());
+        tips.entry((index, depth))
+            .or_insert_with(|| self.render_tip(&self.entries[index], &page, cx.markdown))
+            .clone()
+    }
+
+    pub(super) fn render_tip(
+        &self,
+        entry: &Entry,
+        page: &str,
+        options: &MarkdownOptions,
+    ) -> String {
+        let def = &entry.definition.value;
+        let Some(first) = first_paragraph(def, options) else {
+            return String::new();
+        };
+        let fragments: Vec<Fragment> = entry
+            .refs
+            .iter()
+            .filter(|(local, _)| first.start <= local.start && local.end <= first.end)
+            .map(|(local, r)| {
+                let shown = r
+                    .shown
+                    .clone()
+                    .unwrap_or_else(|| self.default_shown(&r.key));
+                Fragment {
+                    range: local.start - first.start..local.end - first.start,
+                    html: escape::html(&shown),
+                    markdown: escape::markdown(&shown),
+                    plain: shown,
+                }
+            })
+            .collect();
+        let rebase = |url: &str| crate::paths::rebase(url, page);
+        let mut tip = inline::to_html(&def[first.clone()], &fragments, options, Some(&rebase));
+        if !def[first.end..].trim().is_empty() {
+            tip.push_str(" …");
+        }
+        tip
+    }
+
+    /// The text a reference to `key` shows by default.
+    fn default_shown(&self, key: &str) -> String {
+        self.lookup(key)
+            .map_or_else(|| key.to_string(), |i| self.entries[i].short().to_string())
+    }
+
+    /// Renders `{{#glossary}}`: every entry, sorted by term, with a letter
+    /// index, definitions, see-also links and "used in" backlinks.
+    pub(super) fn render_page(&self, cx: &RenderCx) -> Result<String, String> {
+        match cx.format {
+            Format::Html => self.render_page_html(cx),
+            Format::Markdown => Ok(self.render_page_markdown(cx)),
+        }
+    }
+
+    fn render_page_html(&self, cx: &RenderCx) -> Result<String, String> {
+        let usage = &self.usage;
+        #[derive(Serialize)]
+        struct Link {
+            text: String,
+            href: String,
+        }
+        #[derive(Serialize)]
+        struct PageEntry<'a> {
+            id: &'a str,
+            term: &'a str,
+            abbr: Option<&'a str>,
+            aliases: Vec<&'a str>,
+            definition: String,
+            see_also: Vec<Link>,
+            /// Links to the chapters that use the term, as HTML.
+            used_in: String,
+        }
+        #[derive(Serialize)]
+        struct Letter<'a> {
+            letter: String,
+            anchor: String,
+            entries: Vec<PageEntry<'a>>,
+        }
+        let paths: Vec<String> = cx.pages.iter().map(Page::html_path).collect();
+        let here = cx.page.html_path();
+        let rebase = |url: &str| crate::paths::rebase(url, &here);
+        let mut letters: Vec<Letter> = Vec::new();
+        for (index, entry) in self.entries.iter().enumerate() {
+            let fragments: Vec<Fragment> = entry
+                .refs
+                .iter()
+                .map(|(local, r)| Fragment {
+                    range: local.clone(),
+                    ..self.reference(r, cx)
+                })
+                .collect();
+            let see_also = entry
+                .see_also
+                .iter()
+                .filter_map(|s| self.ids.get(&s.value))
+                .map(|i| Link {
+                    text: self.entries[*i].term.value.clone(),
+                    href: format!("#term-{}", self.entries[*i].id.value),
+                })
+                .collect();
+            // Pre-rendered: a term may be used in a thousand chapters.
+            let mut used_in = String::new();
+            for (i, p) in usage.used_in[index]
+                .keys()
+                .filter_map(|p| cx.pages.get(*p))
+                .enumerate()
+            {
+                if i > 0 {
+                    used_in.push_str(", ");
+                }
+                let anchor = ref_anchor(p.index, &entry.id.value);
+                let href = cx.page.link_to(&paths[p.index], Some(&anchor));
+                let _ = write!(
+                    used_in,
+                    "<a href=\"{}\">{}</a>",
+                    escape::html(&href),
+                    escape::html(&p.name)
+                );
+            }
+            let page_entry = PageEntry {
+                id: &entry.id.value,
+                term: &entry.term.value,
+                abbr: entry.abbr.as_ref().map(|a| a.value.as_str()),
+                aliases: entry.aliases.iter().map(|a| a.value.as_str()).collect(),
+                definition: inline::to_html_blocks(
+                    &entry.definition.value,
+                    &fragments,
+                    cx.markdown,
+                    Some(&rebase),
+                ),
+                see_also,
+                used_in,
+            };
+            let (letter, anchor) = letter_of(&entry.term.value);
+            match letters.last_mut() {
+                Some(last) if last.letter == letter => last.entries.push(page_entry),
+                _ => letters.push(Letter {
+                    letter,
+                    anchor,
+                    entries: vec![page_entry],
+                }),
+            }
+        }
+        cx.template("glossary", &serde_json::json!({ "letters": letters }))
+    }
+
+    /// A definition list: `**Term** (ABBR)` then `: definition`, with the
+    /// aliases, see-also and "used in" chapters as more definitions.
+    fn render_page_markdown(&self, cx: &RenderCx) -> String {
+        let mut out = Vec::with_capacity(self.entries.len());
+        for (index, entry) in self.entries.iter().enumerate() {
+            let mut item = format!("**{}**", escape::markdown(&entry.term.value));
+            if let Some(abbr) = &entry.abbr {
+                item.push_str(&format!(" ({})", escape::markdown(&abbr.value)));
+            }
+            let fragments: Vec<Fragment> = entry
+                .refs
+                .iter()
+                .map(|(local, r)| Fragment {
+                    range: local.clone(),
+                    ..self.reference(r, cx)
+                })
+                .collect();
+            let definition = inline::to_markdown(&entry.definition.value, &fragments, cx.markdown);
+            item.push_str("\n: ");
+            item.push_str(&indent_continuation(definition.trim()));
+            let list = |names: Vec<&str>| {
+                names
+                    .into_iter()
+                    .map(escape::markdown)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            if !entry.aliases.is_empty() {
+                let aliases = entry.aliases.iter().map(|a| a.value.as_str()).collect();
+                item.push_str(&format!("\n: Also called: {}.", list(aliases)));
+            }
+            let see_also: Vec<_> = entry
+                .see_also
+                .iter()
+                .filter_map(|s| self.ids.get(&s.value))
+                .map(|i| self.entries[*i].term.value.as_str())
+                .collect();
+            if !see_also.is_empty() {
+                item.push_str(&format!("\n: See also: {}.", list(see_also)));
+            }
+            let used_in: Vec<_> = self.usage.used_in[index]
+                .keys()
+                .filter_map(|p| cx.pages.get(*p))
+                .map(|p| {
+                    let link = cx.page.link(p, None, Format::Markdown);
+                    format!("[{}]({link})", escape::markdown(&p.name))
+                })
+                .collect();
+            if !used_in.is_empty() {
+                item.push_str(&format!("\n: Used in: {}.", used_in.join(", ")));
+            }
+            out.push(item);
+        }
+        out.join("\n\n")
+    }
+}
+
+/// The byte range of a definition's first block, when it is a paragraph.
+fn first_paragraph(markdown: &str, options: &MarkdownOptions) -> Option<Range<usize>> {
+    let (event, range) = mdbook_markdown::new_cmark_parser(markdown, options)
+        .into_offset_iter()
+        .next()?;
+    matches!(event, Event::Start(Tag::Paragraph)).then(|| {
+        let text = &markdown[range.clone()];
+        range.start..range.start + text.trim_end().len()
+    })
+}
+
+/// What `glossary-term.hbs` is given for one reference.
+pub(super) struct RefValues<'a> {
+    pub(super) href: Option<String>,
+    pub(super) anchor: Option<String>,
+    pub(super) tip_id: String,
+    pub(super) shown: &'a str,
+    pub(super) entry: &'a Entry,
+    pub(super) tip: String,
+}
+
+impl RefValues<'_> {
+    /// The template's data.
+    pub(super) fn data(&self) -> serde_json::Value {
+        serde_json::json!({
+            "href": self.href,
+            "anchor": self.anchor,
+            "tip_id": self.tip_id,
+            "shown": self.shown,
+            "id": self.entry.id.value,
+            "term": self.entry.term.value,
+            "abbr": self.entry.abbr.as_ref().map(|a| &a.value),
+            "tip": self.tip,
+        })
+    }
+
+    /// The built-in `glossary-term.hbs`, as plain code: the same bytes as
+    /// the template's output with its lines joined (a test holds them equal).
+    pub(super) fn html(&self) -> String {
+        let e = escape::html;
+        let mut out = String::with_capacity(256 + self.tip.len());
+        out.push_str("<span class=\"handbook-ref\">");
+        let anchor = self
+            .anchor
+            .as_ref()
+            .map_or(String::new(), |a| format!(" id=\"{}\"", e(a)));
+        match &self.href {
+            Some(href) => {
+                let _ = write!(
+                    out,
+                    "<a class=\"handbook-term\" href=\"{}\"{anchor} aria-describedby=\"{}\">{}</a>",
+                    e(href),
+                    e(&self.tip_id),
+                    e(self.shown)
+                );
+            }
+            None => {
+                let _ = write!(
+                    out,
+                    "<span class=\"handbook-term\" tabindex=\"0\"{anchor} aria-describedby=\"{}\">{}</span>",
+                    e(&self.tip_id),
+                    e(self.shown)
+                );
+            }
+        }
+        let _ = write!(
+            out,
+            "<span class=\"handbook-term-tip\" role=\"tooltip\" id=\"{}\"><b>{}",
+            e(&self.tip_id),
+            e(&self.entry.term.value)
+        );
+        if let Some(abbr) = &self.entry.abbr {
+            let _ = write!(out, " ({})", e(&abbr.value));
+        }
+        out.push_str("</b>");
+        if !self.tip.is_empty() {
+            out.push_str(": ");
+            out.push_str(&self.tip);
+        }
+        out.push_str("</span></span>");
+        out
+    }
+}
+
+/// The id of the first reference to term `id` in chapter `page`: unique in
+/// the book, as mdBook's print page joins every chapter.
+fn ref_anchor(page: usize, id: &str) -> String {
+    format!("hb-ref{page}-{id}")
+}
+
+/// The index letter of a term and its section's anchor: the first letter,
+/// capitalised; `#` for a term that starts with anything else.
+pub(super) fn letter_of(term: &str) -> (String, String) {
+    match term.chars().next().filter(|c| c.is_alphabetic()) {
+        Some(c) => {
+            let letter: String = c.to_uppercase().collect();
+            let anchor = format!("glossary-{}", letter.to_lowercase());
+            (letter, anchor)
+        }
+        None => ("#".to_string(), "glossary-other".to_string()),
+    }
+}
+
+/// Lines of a template's output, trimmed and joined: a reference stands in
+/// running text, on one line.
+fn join_lines(html: &str) -> String {
+    html.lines().map(str::trim).collect()
+}
+
+/// HTML spliced into a markdown paragraph is still read as markdown between
+/// its tags, so characters markdown (or a table, or mdBook's `{{#...}}`)
+/// would act on become character references. Newlines become spaces.
+pub(super) fn inert(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 16);
+    push_inert(&mut out, html, false);
+    out
+}
+
+/// [`inert`], appending to `out`, starting inside a tag or not.
+fn push_inert(out: &mut String, html: &str, mut in_tag: bool) {
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ => {}
+        }
+        match c {
+            '\n' | '\r' => out.push(' '),
+            '|' | '{' | '}' => {
+                let _ = write!(out, "&#{};", u32::from(c));
+            }
+            '\\' | '*' | '_' | '`' | '[' | ']' | '~' | '$' | '!' if !in_tag => {
+                let _ = write!(out, "&#{};", u32::from(c));
+            }
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Indents every line after the first so a multi-paragraph definition stays
+/// inside its `: ` item.
+fn indent_continuation(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+            if !line.trim().is_empty() {
+                out.push_str("  ");
+            }
+        }
+        out.push_str(line);
+    }
+    out
+}

@@ -1,0 +1,466 @@
+use super::autolink::case_matches;
+use super::parse::string_map;
+use super::render::inert;
+use super::render::letter_of;
+use super::*;
+use crate::render::Templates;
+use crate::testing;
+use mdbook_markdown::MarkdownOptions;
+use std::path::Path;
+
+fn glossary(auto_link: AutoLink) -> Glossary {
+    let mut g = Glossary::new(&Config {
+        auto_link,
+        ..Config::default()
+    });
+    g.display = PathBuf::from("src/glossary.toml");
+    g
+}
+
+const GLOSSARY: &str = r#"[rtos]
+term = "Real-Time Operating System"
+abbr = "RTOS"
+aliases = ["real-time OS"]
+definition = "An OS with deterministic timing; see {{#term isr}}."
+see-also = ["isr"]
+
+[isr]
+term = "Interrupt Service Routine"
+abbr = "ISR"
+definition = """
+Runs when an \"interrupt\" fires; keep it short (see {{#term RTOS|the OS}}).
+
+More detail."""
+
+[firmware]
+term = "firmware"
+definition = "Software in ROM."
+"#;
+
+fn load_text(text: &str) -> (Glossary, Diagnostics) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("glossary.toml");
+    std::fs::write(&path, text).unwrap();
+    let mut diags = Diagnostics::new();
+    let mut g = glossary(AutoLink::First);
+    g.load(&path, &mut diags);
+    (g, diags)
+}
+
+fn messages(diags: &Diagnostics) -> Vec<String> {
+    diags
+        .items()
+        .iter()
+        .map(|d| {
+            let at = d
+                .range
+                .as_ref()
+                .map_or(String::new(), |r| diags.location(d.source, r.start));
+            format!("{at}: {}", d.message)
+        })
+        .collect()
+}
+
+#[test]
+fn keys_resolve_by_id_exactly_and_names_in_any_case() {
+    let (g, diags) = load_text(GLOSSARY);
+    assert!(diags.items().is_empty(), "{}", diags.render(false));
+    for (key, id) in [
+        ("rtos", Some("rtos")),
+        ("RTOS", Some("rtos")),
+        ("Rtos", Some("rtos")),
+        ("real-time operating system", Some("rtos")),
+        ("Real-Time OS", Some("rtos")),
+        ("isr", Some("isr")),
+        ("Interrupt service routine", Some("isr")),
+        ("FIRMWARE", Some("firmware")),
+        ("rots", None),
+        ("", None),
+    ] {
+        assert_eq!(g.resolve(key), id, "{key}");
+    }
+}
+
+#[test]
+fn suggestions_consider_ids_terms_abbrs_and_aliases() {
+    let (g, _) = load_text(GLOSSARY);
+    for (key, suggestion) in [
+        ("rots", Some("rtos")),
+        ("firmwre", Some("firmware")),
+        ("real-time O", Some("real-time OS")),
+        (
+            "Interupt Service Routine",
+            Some("Interrupt Service Routine"),
+        ),
+        ("bootloader", None),
+    ] {
+        assert_eq!(g.suggest(key), suggestion, "{key}");
+    }
+}
+
+#[test]
+fn entries_are_sorted_by_term_case_insensitively() {
+    let (g, _) = load_text(GLOSSARY);
+    let terms: Vec<_> = g.entries.iter().map(|e| e.term.value.as_str()).collect();
+    assert_eq!(
+        terms,
+        [
+            "firmware",
+            "Interrupt Service Routine",
+            "Real-Time Operating System"
+        ]
+    );
+    assert_eq!(letter_of("firmware"), ("F".into(), "glossary-f".into()));
+    assert_eq!(letter_of("2FA"), ("#".into(), "glossary-other".into()));
+    assert_eq!(letter_of("élan"), ("É".into(), "glossary-é".into()));
+}
+
+#[test]
+fn definition_references_point_into_the_file_through_escapes() {
+    let (g, diags) = load_text(&GLOSSARY.replace("{{#term RTOS|", "{{#term RTOX|"));
+    let out = messages(&diags);
+    // Line 12: `Runs when an \"interrupt\" fires; keep it short (see {{#term RTOX|the OS}}).`
+    let line = GLOSSARY.lines().nth(11).unwrap();
+    let col = line.find("RTOS|").unwrap() + 1;
+    assert_eq!(
+        out,
+        [format!("src/glossary.toml:12:{col}: unknown term `RTOX`")]
+    );
+    let isr = &g.entries[g.ids["isr"]];
+    assert_eq!(
+        g.render_tip(isr, "ch.html", &MarkdownOptions::default()),
+        "Runs when an “interrupt” fires; keep it short (see the OS). …"
+    );
+}
+
+#[test]
+fn string_map_follows_toml_escapes() {
+    for raw in [
+        r#""plain é""#,
+        r#"'lit\eral'"#,
+        r#""a\"b\\c\u00e9d\x41\U0001F600e""#,
+        "\"\"\"\nmulti \\\n   line\r\nend\"\"\"",
+        "'''\r\nraw \\n'''",
+    ] {
+        let (value, map) = string_map(raw).unwrap();
+        let expected: String = toml::from_str::<toml::Table>(&format!("v = {raw}")).unwrap()["v"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(value, expected, "{raw}");
+        assert_eq!(map.len(), value.len() + 1);
+        // Characters map to themselves, or to the backslash of their escape.
+        for (i, c) in value.char_indices() {
+            let at = raw[map[i]..].chars().next().unwrap();
+            assert!(at == c || at == '\\', "{raw} at {i}: {at} for {c}");
+        }
+    }
+    assert!(string_map("123").is_none());
+}
+
+#[test]
+fn every_problem_in_the_file_is_reported_at_its_place() {
+    let text = r#"notatable = 3
+[rtos]
+term = "Real-Time Operating System"
+abbr = "RTOS"
+defintion = "x"
+
+[Bad_Id]
+term = ""
+definition = "ok"
+aliases = ["rtos", 3, ""]
+
+[isr]
+term = "ISR"
+abbr = ""
+definition = "Uses {{#term rots}}."
+see-also = ["rtos", "isr", "nope", "Real-Time Operating System"]
+"#;
+    let (_, diags) = load_text(text);
+    assert_eq!(
+        messages(&diags),
+        [
+            "src/glossary.toml:1:1: `notatable` is not a glossary entry: expected a table, found integer",
+            "src/glossary.toml:5:1: unknown field `defintion` in `rtos`",
+            "src/glossary.toml:2:1: `rtos` has no `definition`",
+            "src/glossary.toml:7:2: `Bad_Id` is not a valid id",
+            "src/glossary.toml:8:8: `term` of `Bad_Id` is empty",
+            "src/glossary.toml:10:20: `aliases` of `Bad_Id` must hold strings, not an integer",
+            "src/glossary.toml:10:23: empty string in `aliases` of `Bad_Id`",
+            "src/glossary.toml:14:8: `abbr` of `isr` is empty",
+            "src/glossary.toml:10:12: duplicate alias `rtos`",
+            "src/glossary.toml:15:28: unknown term `rots`",
+            "src/glossary.toml:16:21: `isr` lists itself in `see-also`",
+            "src/glossary.toml:16:28: `see-also` names an unknown id `nope`",
+            "src/glossary.toml:16:36: `see-also` names an unknown id `Real-Time Operating System`",
+        ]
+    );
+    let out = diags.render(false);
+    assert!(out.contains("did you mean `definition`?"), "{out}");
+    assert!(out.contains("e.g. `bad-id`"), "{out}");
+    assert!(out.contains("already the id of `rtos` here"), "{out}");
+    assert!(out.contains("did you mean `rtos`?"), "{out}");
+}
+
+#[test]
+fn duplicates_across_entries_name_both_places() {
+    let text = "[a]\nterm = \"Alpha\"\nabbr = \"AL\"\ndefinition = \"x\"\n\n[b]\nterm = \"alpha\"\naliases = [\"al\", \"A\", \"Beta\", \"beta\"]\ndefinition = \"y\"\n\n[a]\nterm = \"Again\"\n";
+    let (g, diags) = load_text(text);
+    assert_eq!(
+        messages(&diags),
+        [
+            "src/glossary.toml:11:2: duplicate id `a`",
+            "src/glossary.toml:7:8: duplicate term `alpha`",
+            "src/glossary.toml:8:12: duplicate alias `al`",
+            "src/glossary.toml:8:18: duplicate alias `A`",
+            "src/glossary.toml:8:31: `beta` is listed twice for `b`",
+        ]
+    );
+    let out = diags.render(false);
+    assert!(
+        out.contains("src/glossary.toml:1:2"),
+        "the first `[a]` is named: {out}"
+    );
+    assert!(out.contains("already the term of `a` here"), "{out}");
+    assert_eq!(diags.error_count(), 4);
+    // A duplicate id is not a reason to distrust the rest of the file.
+    assert!(!g.malformed);
+}
+
+#[test]
+fn malformed_toml_names_its_line_and_column() {
+    let (g, diags) = load_text("[rtos]\nterm = \"x\ndefinition = \"y\"\n");
+    let out = messages(&diags);
+    assert!(
+        out.iter().all(|m| m.contains("malformed glossary")),
+        "{out:?}"
+    );
+    assert!(out[0].starts_with("src/glossary.toml:2:"), "{out:?}");
+    assert!(g.malformed);
+}
+
+fn page_for(text: &str, index: usize) -> (Page, Diagnostics) {
+    let (mut pages, diags) = testing::book(&[("ch.md", text)]);
+    let mut page = pages.remove(0);
+    page.index = index;
+    (page, diags)
+}
+
+fn auto_linked(text: &str) -> Vec<String> {
+    let (g, _) = load_text(GLOSSARY);
+    let (page, diags) = page_for(text, 0);
+    let refs: Vec<TermRef> = page
+        .scan
+        .inline
+        .iter()
+        .filter(|d| d.name == "term" && !d.escaped && !d.in_code())
+        .map(|d| TermRef::parse(d, page.source, Some(0)))
+        .collect();
+    let mut diags = diags;
+    let refs: Vec<&TermRef> = refs.iter().collect();
+    let usage = g.check_refs(&refs, std::slice::from_ref(&page), &mut diags);
+    usage
+        .auto_links(0)
+        .map(|r| format!("{}={}", r.key, &text[r.span.range.clone()]))
+        .collect()
+}
+
+#[test]
+fn auto_links_only_first_whole_word_mentions_in_running_text() {
+    for (text, expected) in [
+        ("An RTOS and another RTOS.", vec!["rtos=RTOS"]),
+        (
+            "RTOSes and ISRs, then RTOS.",
+            vec!["rtos=RTOSes", "isr=ISRs"],
+        ),
+        ("rtos, Rtos and RTOSX are not RTOS", vec!["rtos=RTOS"]),
+        (
+            "A real-time operating system.",
+            vec!["rtos=real-time operating system"],
+        ),
+        (
+            "The Real-time OS and firmware.",
+            vec!["rtos=Real-time OS", "firmware=firmware"],
+        ),
+        ("The real-time os is lowercase.", vec![]),
+        ("Firmwares? FIRMWARE!", vec!["firmware=Firmwares"]),
+        (
+            "# RTOS\n\n[RTOS](x) `RTOS` ![RTOS](i.png) <b>RTOS</b> RTOS",
+            vec!["rtos=RTOS"],
+        ),
+        ("{{#term isr}} then ISR", vec![]),
+        ("# About {{#term isr}}\n\nAn ISR.", vec!["isr=ISR"]),
+        ("ISR then {{#term isr}}", vec!["isr=ISR"]),
+        (
+            "{{#term rtos|the RTOS}} \\{{#term RTOS}} {{#include RTOS.md}}",
+            vec![],
+        ),
+        ("RTOS_x xRTOS 2RTOS RTOS's", vec!["rtos=RTOS"]),
+        ("```text\nRTOS\n```\n\n    RTOS\n", vec![]),
+    ] {
+        assert_eq!(auto_linked(text), expected, "{text}");
+    }
+}
+
+#[test]
+fn case_rules_for_names() {
+    for (pattern, found, ok) in [
+        ("RTOS", "RTOS", true),
+        ("RTOS", "rtos", false),
+        ("FreeRTOS", "freertos", false),
+        ("Real-Time OS", "real-time OS", true),
+        ("Real-Time OS", "real-time os", false),
+        ("C", "c", false),
+        ("firmware", "Firmware", true),
+        ("Hz", "hz", true),
+    ] {
+        assert_eq!(case_matches(pattern, found), ok, "{pattern} vs {found}");
+    }
+}
+
+#[test]
+fn unused_terms_are_those_no_chapter_reaches() {
+    let (mut g, _) = load_text(GLOSSARY);
+    g.auto_link = AutoLink::None;
+    g.page = Some((1, 0..0));
+    // Only isr is referenced; rtos is reached from its definition, firmware is not.
+    let (page, mut diags) = page_for("See {{#term isr}}.", 0);
+    let d = &page.scan.inline[0];
+    let refs = [TermRef::parse(d, page.source, Some(0))];
+    let pages = [page];
+    let _ = g.check_refs(&[&refs[0]], &pages, &mut diags);
+    let warnings: Vec<_> = diags.items().iter().map(|d| d.message.clone()).collect();
+    assert_eq!(warnings, ["term `firmware` is never used"]);
+}
+
+#[test]
+fn references_without_a_glossary_say_where_it_was_expected() {
+    let (page, mut diags) = page_for("{{#term rtos}}\n\n{{#glossary}}\n", 0);
+    let mut g = glossary(AutoLink::First);
+    g.load(Path::new("/nonexistent/glossary.toml"), &mut diags);
+    let refs = [TermRef::parse(&page.scan.inline[0], page.source, Some(0))];
+    g.page = Some((0, page.scan.inline[1].range.clone()));
+    let _ = g.check_refs(&[&refs[0]], std::slice::from_ref(&page), &mut diags);
+    let out = diags.render(false);
+    assert!(
+        out.contains("`{{#glossary}}` shows the glossary, but `src/glossary.toml` does not exist"),
+        "{out}"
+    );
+    assert!(
+        out.contains("unknown term `rtos`: the book has no glossary"),
+        "{out}"
+    );
+    assert!(out.contains("src/ch.md:1:9"), "{out}");
+}
+
+/// Renders references to `keys` in one chapter with `template` as the
+/// book's `glossary-term.hbs` (the embedded one when `None`).
+fn render_refs(template: Option<&str>, keys: &[&str]) -> Vec<String> {
+    let (g, _) = load_text(GLOSSARY);
+    let dir = tempfile::tempdir().unwrap();
+    if let Some(template) = template {
+        std::fs::write(dir.path().join("glossary-term.hbs"), template).unwrap();
+    }
+    let mut diags = Diagnostics::new();
+    let templates = Templates::new(
+        TEMPLATES,
+        dir.path(),
+        Path::new("theme/handbook"),
+        &mut diags,
+    );
+    assert!(diags.items().is_empty(), "{}", diags.render(false));
+    let text: String = keys.iter().map(|k| format!("{{{{#term {k}}}}} ")).collect();
+    let (g, _) = {
+        let (mut g, d) = (g, diags);
+        g.usage = Usage {
+            glossary_html: Some("glossary.html".into()),
+            used_in: vec![BTreeMap::new(); g.entries.len()],
+            ..Usage::default()
+        };
+        (g, d)
+    };
+    let (pages, _) = testing::book(&[("ch.md", &text)]);
+    testing::with_cx(&templates, &pages, 0, Format::Html, |cx| {
+        pages[0]
+            .scan
+            .inline
+            .iter()
+            .map(|d| {
+                g.reference(&TermRef::parse(d, pages[0].source, Some(0)), cx)
+                    .html
+            })
+            .collect()
+    })
+}
+
+#[test]
+fn references_link_to_the_entry_with_a_tooltip_of_their_own() {
+    let out = render_refs(None, &["rtos", "rtos|the *OS*", "isr"]);
+    assert!(
+        out[0].contains(r#"href="glossary.html#term-rtos""#),
+        "{}",
+        out[0]
+    );
+    assert!(out[0].contains(r#"id="hb-t0-0""#), "{}", out[0]);
+    assert!(out[0].contains(">RTOS</a>"), "{}", out[0]);
+    assert!(out[1].contains(r#"id="hb-t0-1""#), "{}", out[1]);
+    assert!(out[1].contains(">the &#42;OS&#42;</a>"), "{}", out[1]);
+    assert!(
+        out[2].contains("Interrupt Service Routine (ISR)"),
+        "{}",
+        out[2]
+    );
+}
+
+#[test]
+fn an_override_that_looks_at_the_values_is_rendered_for_each_reference() {
+    let template = "{{#if (eq shown \"other\")}}<b>{{shown}}</b>{{else}}<i>{{shown}}</i>{{/if}}";
+    let out = render_refs(Some(template), &["rtos", "rtos|other"]);
+    assert_eq!(out, ["<i>RTOS</i>", "<b>other</b>"]);
+}
+
+#[test]
+fn inert_html_keeps_markdown_away_from_text_only() {
+    assert_eq!(
+        inert("<a href=\"x_y\">a*b_c|{d}</a>\n"),
+        "<a href=\"x_y\">a&#42;b&#95;c&#124;&#123;d&#125;</a> "
+    );
+}
+
+/// The plain-code reference is the embedded template, byte for byte.
+#[test]
+fn the_built_in_reference_is_its_template() {
+    let (g, _) = load_text(GLOSSARY);
+    let mut diags = Diagnostics::new();
+    let templates = Templates::new(
+        TEMPLATES,
+        Path::new("/nonexistent"),
+        Path::new("theme/handbook"),
+        &mut diags,
+    );
+    let hostile = "<b>\"it's\"</b> {{#include x}} & `=`";
+    for entry in &g.entries {
+        for (href, anchor, tip) in [
+            (
+                Some("glossary.html#term-x"),
+                Some("hb-ref0-x"),
+                "A <em>tip</em>",
+            ),
+            (None, None, ""),
+            (Some(hostile), None, hostile),
+        ] {
+            let values = render::RefValues {
+                href: href.map(str::to_string),
+                anchor: anchor.map(str::to_string),
+                tip_id: "hb-t0-0".to_string(),
+                shown: hostile,
+                entry,
+                tip: tip.to_string(),
+            };
+            let template = templates.render("glossary-term", &values.data()).unwrap();
+            let joined: String = template.lines().map(str::trim).collect();
+            assert_eq!(values.html(), joined);
+        }
+    }
+}

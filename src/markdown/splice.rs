@@ -1,0 +1,75 @@
+//! Splicing output into a chapter: every byte outside the replaced ranges
+//! passes through unchanged.
+
+use std::ops::Range;
+
+/// What a line continuing the block at `offset` needs in front to stay in the
+/// same list items and block quotes: the line's text before `offset`, with
+/// `>` and tabs kept and everything else blanked.
+pub(crate) fn line_prefix(text: &str, offset: usize) -> String {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..offset]
+        .chars()
+        .map(|c| if c == '>' || c == '\t' { c } else { ' ' })
+        .collect()
+}
+
+/// Builds the output: `text` with each range replaced, in one forward pass.
+/// Ranges must not overlap.
+pub(crate) fn splice(text: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
+    edits.sort_by_key(|(range, _)| range.start);
+    let mut out =
+        String::with_capacity(text.len() + edits.iter().map(|e| e.1.len()).sum::<usize>());
+    let mut at = 0;
+    for (range, replacement) in edits {
+        debug_assert!(range.start >= at, "overlapping edits");
+        out.push_str(&text[at..range.start]);
+        out.push_str(&replacement);
+        at = range.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// Formats block output to stand where a fenced block stood, inside the same
+/// list items or block quotes: every line after the first gets `prefix`.
+///
+/// HTML is kept free of blank lines (a blank line would end mdBook's raw HTML
+/// block) and followed by one, so the markdown after it is markdown again.
+/// Indentation is dropped, except inside `<pre>`, where it is content; a
+/// blank line there becomes an empty `<span></span>` line, which shows the
+/// same but does not end the block.
+pub(crate) fn block_output(content: &str, prefix: &str, html: bool) -> String {
+    let blank = prefix.trim_end();
+    let mut out = String::with_capacity(content.len() + 16);
+    let mut first = true;
+    let mut in_pre = false;
+    for line in content.lines() {
+        let is_blank = line.trim().is_empty();
+        let line = match (html, in_pre, is_blank) {
+            (true, true, true) => "<span></span>",
+            (true, false, true) => continue,
+            (true, false, false) => line.trim_start(),
+            _ => line,
+        };
+        if html {
+            // Where this line leaves us: inside a `<pre>` or not.
+            if let Some(open) = line.rfind("<pre") {
+                in_pre = !line[open..].contains("</pre>");
+            } else if line.contains("</pre>") {
+                in_pre = false;
+            }
+        }
+        if !first {
+            out.push('\n');
+            out.push_str(if is_blank && !html { blank } else { prefix });
+        }
+        out.push_str(line);
+        first = false;
+    }
+    if html {
+        out.push('\n');
+        out.push_str(blank);
+    }
+    out
+}

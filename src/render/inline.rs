@@ -1,0 +1,401 @@
+//! The one renderer for directive text: script lines, outcome labels,
+//! checklist items and glossary definitions.
+//!
+//! Directive text is inline markdown, parsed with mdBook's own options. The
+//! caller hands over trusted [`Fragment`]s (a term reference, a placeholder)
+//! for byte ranges of the text. Those ranges are masked with plain letters
+//! before parsing, so they are one run of text to the parser, and the
+//! fragments are put back by byte offset while the events are turned into
+//! output: nothing in band, so author text cannot forge a fragment.
+//!
+//! What the author wrote stays inert: raw HTML is shown as text, links and
+//! images with a script-capable URL lose their URL, `{{#...}}` cannot reach
+//! mdBook's `links` preprocessor, and a line that starts like a block
+//! (`1.`, `#`, `>`) stays a line of text. Inside link text and image alt
+//! text a fragment is its plain text (no link inside a link).
+
+use super::escape;
+use mdbook_markdown::pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
+use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
+use std::ops::Range;
+
+/// Trusted output standing in for a range of directive text.
+#[derive(Debug, Clone)]
+pub(crate) struct Fragment {
+    /// The bytes of the text it replaces.
+    pub(crate) range: Range<usize>,
+    /// HTML, for running text.
+    pub(crate) html: String,
+    /// Plain text (unescaped), for link text, alt text and other renderers.
+    pub(crate) plain: String,
+    /// Markdown, for other renderers.
+    pub(crate) markdown: String,
+}
+
+/// How relative URLs written in the text are rewritten for the page the
+/// output lands on (glossary definitions are written relative to the src dir).
+pub(crate) type Rebase<'a> = &'a dyn Fn(&str) -> String;
+
+/// Renders `text` as phrasing HTML (no surrounding paragraph).
+pub(crate) fn to_html(
+    text: &str,
+    fragments: &[Fragment],
+    options: &MarkdownOptions,
+    rebase: Option<Rebase>,
+) -> String {
+    let guard = block_start(text, fragments, options);
+    unwrap_paragraph(render_html(text, fragments, options, rebase, guard))
+}
+
+/// A lone paragraph's content; anything else as it is.
+fn unwrap_paragraph(html: String) -> String {
+    match html
+        .strip_prefix("<p>")
+        .and_then(|h| h.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => html,
+    }
+}
+
+/// Renders `text` as HTML blocks (paragraphs, lists): a whole definition.
+/// A definition of one paragraph is its content, as [`to_html`] gives it.
+pub(crate) fn to_html_blocks(
+    text: &str,
+    fragments: &[Fragment],
+    options: &MarkdownOptions,
+    rebase: Option<Rebase>,
+) -> String {
+    unwrap_paragraph(render_html(text, fragments, options, rebase, None))
+}
+
+/// `text` with every fragment range masked by letters, and a backslash at
+/// `guard` (which keeps the text from starting a block).
+fn masked(text: &str, fragments: &[Fragment], guard: Option<usize>) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for f in fragments {
+        bytes[f.range.clone()].fill(b'x');
+    }
+    if let Some(at) = guard {
+        bytes.insert(at, b'\\');
+    }
+    // Only whole characters were replaced by ASCII.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+fn render_html(
+    text: &str,
+    fragments: &[Fragment],
+    options: &MarkdownOptions,
+    rebase: Option<Rebase>,
+    guard: Option<usize>,
+) -> String {
+    let source = masked(text, fragments, guard);
+    // Masked offset → text offset.
+    let unshift = |o: usize| match guard {
+        Some(at) if o > at => o - 1,
+        _ => o,
+    };
+    let mut events: Vec<Event> = Vec::new();
+    // Per open link or image: whether its tags are kept (a safe URL).
+    let mut kept: Vec<bool> = Vec::new();
+    for (event, range) in new_cmark_parser(&source, options).into_offset_iter() {
+        let in_link = !kept.is_empty();
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let safe = escape::is_safe_url(&dest_url);
+                kept.push(safe);
+                if safe {
+                    let dest_url = rebased(dest_url, rebase);
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                }
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let safe = escape::is_safe_url(&dest_url);
+                kept.push(safe);
+                if safe {
+                    let dest_url = rebased(dest_url, rebase);
+                    events.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                }
+            }
+            Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
+                if kept.pop().unwrap_or(false) {
+                    events.push(Event::End(end));
+                }
+            }
+            Event::Text(t) => {
+                let at = unshift(range.start)..unshift(range.end);
+                push_text(&mut events, t, &source[range], at, fragments, in_link);
+            }
+            Event::Html(raw) | Event::InlineHtml(raw) => events.push(Event::Text(raw)),
+            other => events.push(other),
+        }
+    }
+    let mut out = String::with_capacity(text.len() + 32);
+    html::push_html(&mut out, events.into_iter());
+    let out = out.trim_end();
+    // `{{#` must not reach mdBook's `links` (code spans included).
+    if out.contains('{') {
+        out.replace('{', "&#123;")
+    } else {
+        out.to_string()
+    }
+}
+
+/// Pushes a text event, with the fragments it covers put back in place.
+/// `written` is the masked source of the event, `at` its range in the text.
+fn push_text<'e>(
+    events: &mut Vec<Event<'e>>,
+    text: CowStr<'e>,
+    written: &str,
+    at: Range<usize>,
+    fragments: &[Fragment],
+    in_link: bool,
+) {
+    let inside: Vec<&Fragment> = fragments
+        .iter()
+        .filter(|f| f.range.start < at.end && at.start < f.range.end)
+        .collect();
+    if inside.is_empty() {
+        events.push(Event::Text(text));
+        return;
+    }
+    let fragment = |events: &mut Vec<Event<'e>>, f: &Fragment| {
+        if in_link {
+            events.push(Event::Text(f.plain.clone().into()));
+        } else {
+            events.push(Event::InlineHtml(f.html.clone().into()));
+        }
+    };
+    // The parser keeps a run of letters as written, so offsets map exactly.
+    if *text != *written || written.len() != at.len() {
+        events.push(Event::Text(text));
+        for f in inside {
+            fragment(events, f);
+        }
+        return;
+    }
+    let mut pos = at.start;
+    for f in inside {
+        let start = f.range.start.max(at.start);
+        if start > pos {
+            events.push(Event::Text(
+                written[pos - at.start..start - at.start].to_string().into(),
+            ));
+        }
+        if f.range.start >= at.start {
+            fragment(events, f);
+        }
+        pos = f.range.end.min(at.end);
+    }
+    if pos < at.end {
+        events.push(Event::Text(written[pos - at.start..].to_string().into()));
+    }
+}
+
+fn rebased<'e>(url: CowStr<'e>, rebase: Option<Rebase>) -> CowStr<'e> {
+    match rebase {
+        Some(rebase) => rebase(&url).into(),
+        None => url,
+    }
+}
+
+/// Where to put a backslash so that the text does not start a block other
+/// than a paragraph (`1. `, `# `, `> `, `- `): before the punctuation that
+/// opens it.
+fn block_start(text: &str, fragments: &[Fragment], options: &MarkdownOptions) -> Option<usize> {
+    let source = masked(text, fragments, None);
+    let first = new_cmark_parser(&source, options).next();
+    // No events at all for non-blank text: a link reference definition.
+    match first {
+        Some(Event::Start(Tag::Paragraph)) => return None,
+        None if source.trim().is_empty() => return None,
+        _ => {}
+    }
+    let lead = source.len() - source.trim_start().len();
+    let at = lead
+        + source[lead..]
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count();
+    source
+        .as_bytes()
+        .get(at)
+        .is_some_and(u8::is_ascii_punctuation)
+        .then_some(at)
+}
+
+/// Renders `text` as markdown for renderers other than HTML: the author's
+/// formatting stays, fragments become their markdown, raw HTML is shown as
+/// text, links with a script-capable URL become their text, and `{{#` is
+/// escaped so mdBook's `links` shows it instead of expanding it.
+pub(crate) fn to_markdown(text: &str, fragments: &[Fragment], options: &MarkdownOptions) -> String {
+    let source = masked(text, fragments, None);
+    let mut edits: Vec<(Range<usize>, String)> = fragments
+        .iter()
+        .map(|f| (f.range.clone(), f.markdown.clone()))
+        .collect();
+    // An unsafe link: its range, and the plain text collected so far.
+    let mut unsafe_link: Option<(Range<usize>, String, usize)> = None;
+    for (event, range) in new_cmark_parser(&source, options).into_offset_iter() {
+        if let Some((_, plain, depth)) = &mut unsafe_link {
+            match &event {
+                Event::Start(Tag::Link { .. } | Tag::Image { .. }) => *depth += 1,
+                Event::End(TagEnd::Link | TagEnd::Image) if *depth > 0 => *depth -= 1,
+                Event::End(TagEnd::Link | TagEnd::Image) => {
+                    let (whole, plain, _) = unsafe_link.take().unwrap_or_default();
+                    edits.retain(|(r, _)| !(whole.start <= r.start && r.end <= whole.end));
+                    edits.push((whole, escape::markdown(&plain)));
+                }
+                Event::Text(t) | Event::Code(t) => {
+                    let f = fragments.iter().find(|f| f.range.start == range.start);
+                    match f {
+                        Some(f) if source[range.clone()] == "x".repeat(range.len()) => {
+                            plain.push_str(&f.plain)
+                        }
+                        _ => plain.push_str(t),
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if !escape::is_safe_url(&dest_url) =>
+            {
+                unsafe_link = Some((range, String::new(), 0));
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                edits.push((range.clone(), text[range].replace('<', "&lt;")));
+            }
+            _ => {}
+        }
+    }
+    // `{{#` outside fragments, not already escaped.
+    for (i, _) in source.match_indices("{{#") {
+        let escaped = i > 0 && source.as_bytes()[i - 1] == b'\\';
+        let covered = edits.iter().any(|(r, _)| r.start <= i && i < r.end);
+        if !escaped && !covered {
+            edits.push((i..i, "\\".to_string()));
+        }
+    }
+    crate::markdown::splice(text, edits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frag(text: &str, needle: &str, html: &str) -> Fragment {
+        let start = text.find(needle).unwrap();
+        Fragment {
+            range: start..start + needle.len(),
+            html: html.to_string(),
+            plain: "PLAIN".to_string(),
+            markdown: "MD".to_string(),
+        }
+    }
+
+    fn html(text: &str, fragments: &[Fragment]) -> String {
+        to_html(text, fragments, &MarkdownOptions::default(), None)
+    }
+
+    #[test]
+    fn renders_inline_markdown_without_a_paragraph() {
+        assert_eq!(html("a *b* `c`", &[]), "a <em>b</em> <code>c</code>");
+    }
+
+    #[test]
+    fn raw_html_and_directives_stay_inert() {
+        assert_eq!(
+            html("<script>x</script> {{#include /etc/passwd}}", &[]),
+            "&lt;script&gt;x&lt;/script&gt; &#123;&#123;#include /etc/passwd}}"
+        );
+        let out = html("[a](javascript:alert(1)) ![b](JAVASCRIPT:x)", &[]);
+        assert!(!out.to_lowercase().contains("javascript"), "{out}");
+        assert!(out.contains('a') && out.contains('b'), "{out}");
+    }
+
+    #[test]
+    fn fragments_go_back_by_offset_and_cannot_be_forged() {
+        let text = "see {{#term rtos}} and \u{E000}0\u{E001} here";
+        let f = frag(text, "{{#term rtos}}", "<a>RTOS</a>");
+        assert_eq!(
+            html(text, &[f]),
+            "see <a>RTOS</a> and \u{E000}0\u{E001} here"
+        );
+    }
+
+    #[test]
+    fn a_fragment_in_link_text_is_plain_and_emphasis_around_it_works() {
+        let text = "[go {{#term x}}](a.html) *{{#term x}}*";
+        let first = frag(text, "{{#term x}}", "<a>T</a>");
+        let second_at = text.rfind("{{#term x}}").unwrap();
+        let second = Fragment {
+            range: second_at..second_at + 11,
+            ..first.clone()
+        };
+        assert_eq!(
+            html(text, &[first, second]),
+            "<a href=\"a.html\">go PLAIN</a> <em><a>T</a></em>"
+        );
+    }
+
+    #[test]
+    fn a_line_that_starts_like_a_block_stays_a_line() {
+        assert_eq!(html("1. first", &[]), "1. first");
+        assert_eq!(html("# not a heading", &[]), "# not a heading");
+        assert_eq!(html("> quote", &[]), "&gt; quote");
+        assert_eq!(html("- dash", &[]), "- dash");
+        let text = "2) {{#term x}} next";
+        let f = frag(text, "{{#term x}}", "<b>T</b>");
+        assert_eq!(html(text, &[f]), "2) <b>T</b> next");
+    }
+
+    #[test]
+    fn relative_urls_are_rebased() {
+        let rebase = |u: &str| format!("../{u}");
+        let out = to_html(
+            "[a](b.html) ![i](img.png)",
+            &[],
+            &MarkdownOptions::default(),
+            Some(&rebase),
+        );
+        assert_eq!(
+            out,
+            "<a href=\"../b.html\">a</a> <img src=\"../img.png\" alt=\"i\" />"
+        );
+    }
+
+    #[test]
+    fn markdown_keeps_formatting_and_neutralises_the_rest() {
+        let text = "*a* {{#term x}} <img src=x onerror=alert(1)> [l](javascript:x) {{#include f}}";
+        let f = frag(text, "{{#term x}}", "");
+        let out = to_markdown(text, &[f], &MarkdownOptions::default());
+        assert_eq!(
+            out,
+            r"*a* MD &lt;img src=x onerror=alert(1)> l \{{#include f}}"
+        );
+    }
+}

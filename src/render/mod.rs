@@ -1,0 +1,127 @@
+//! What directives turn into: the output format, the templates (embedded,
+//! overridable from the book's `theme/handbook/`), the one inline renderer
+//! for directive text, the escapers, and the CSS/JS the reader gets.
+
+pub(crate) mod assets;
+pub(crate) mod escape;
+pub(crate) mod inline;
+mod templates;
+
+pub(crate) use inline::Fragment;
+pub(crate) use templates::{Template, Templates};
+
+use crate::diagnostics::Span;
+use crate::markdown::TermRef;
+use crate::pages::Page;
+use mdbook_markdown::MarkdownOptions;
+use serde::Serialize;
+use std::cell::{Cell, RefCell};
+
+/// What the renderer wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// mdBook's `html` renderer: interactive HTML.
+    Html,
+    /// Any other renderer: plain markdown equivalents.
+    Markdown,
+}
+
+impl Format {
+    /// The format for an mdBook renderer name.
+    pub(crate) fn for_renderer(renderer: &str) -> Self {
+        if renderer == "html" {
+            Format::Html
+        } else {
+            Format::Markdown
+        }
+    }
+}
+
+/// Renders term references, for whichever directive owns the terms.
+pub(crate) trait TermRenderer: Sync {
+    /// A validated reference written in directive text (or a chapter), as a
+    /// fragment of the page `cx` renders.
+    fn fragment(&self, r: &TermRef, cx: &RenderCx) -> Fragment;
+}
+
+/// For a book without a glossary: references render as their text (they
+/// were reported as errors already).
+pub(crate) struct NoTerms;
+
+impl TermRenderer for NoTerms {
+    fn fragment(&self, r: &TermRef, _cx: &RenderCx) -> Fragment {
+        let text = r.shown.clone().unwrap_or_else(|| r.key.clone());
+        Fragment {
+            range: 0..0,
+            html: escape::html(&text),
+            markdown: escape::markdown(&text),
+            plain: text,
+        }
+    }
+}
+
+/// Everything a directive needs to render into one chapter.
+pub(crate) struct RenderCx<'a> {
+    /// HTML or markdown.
+    pub(crate) format: Format,
+    /// The templates.
+    pub(crate) templates: &'a Templates,
+    /// mdBook's markdown options, for rendering inline markdown.
+    pub(crate) markdown: &'a MarkdownOptions,
+    /// Every chapter, in book order.
+    pub(crate) pages: &'a [Page],
+    /// The chapter being rendered.
+    pub(crate) page: &'a Page,
+    /// Renders term references.
+    pub(crate) terms: &'a dyn TermRenderer,
+    /// Element ids handed out on this page so far (see [`RenderCx::unique_id`]).
+    pub(crate) ids: Cell<usize>,
+    /// Pieces that could not be rendered (a broken template override).
+    pub(crate) failures: RefCell<Vec<(Span, String)>>,
+}
+
+impl RenderCx<'_> {
+    /// Renders a piece of directive text (inline markdown with `{{#term}}`
+    /// references) found at byte `base` of the current chapter.
+    pub(crate) fn inline(&self, text: &str, base: usize) -> String {
+        self.inline_with(text, base, Vec::new())
+    }
+
+    /// As [`RenderCx::inline`], with `extra` fragments the caller rendered
+    /// itself (placeholders). They must not overlap `{{#term}}`s.
+    pub(crate) fn inline_with(&self, text: &str, base: usize, extra: Vec<Fragment>) -> String {
+        let mut fragments: Vec<Fragment> =
+            TermRef::find_in(text, base, self.page.source, Some(self.page.index))
+                .into_iter()
+                .map(|(range, r)| Fragment {
+                    range,
+                    ..self.terms.fragment(&r, self)
+                })
+                .collect();
+        fragments.extend(extra);
+        fragments.sort_by_key(|f| f.range.start);
+        match self.format {
+            Format::Html => inline::to_html(text, &fragments, self.markdown, None),
+            Format::Markdown => inline::to_markdown(text, &fragments, self.markdown),
+        }
+    }
+
+    /// Renders a template; fails only when an override asks for data that
+    /// does not exist (templates run in strict mode).
+    pub(crate) fn template<T: Serialize>(&self, name: &str, data: &T) -> Result<String, String> {
+        self.templates.render(name, data)
+    }
+
+    /// Reports a piece that could not be rendered.
+    pub(crate) fn fail(&self, span: Span, message: String) {
+        self.failures.borrow_mut().push((span, message));
+    }
+
+    /// An element id no other element of the book has: `hb-` + the chapter's
+    /// index + a counter (mdBook's print page joins every chapter).
+    pub(crate) fn unique_id(&self, what: &str) -> String {
+        let n = self.ids.get();
+        self.ids.set(n + 1);
+        format!("hb-{what}{}-{n}", self.page.index)
+    }
+}
