@@ -227,6 +227,7 @@ impl Rendering<'_> {
             terms,
             ids: Cell::new(0),
             failures: RefCell::new(Vec::new()),
+            claimed: RefCell::default(),
         };
         let mut edits: Vec<Edit> = Vec::new();
         for d in self.directives {

@@ -133,7 +133,10 @@ pub(crate) fn check_includes(
     let mut included = BTreeSet::new();
     for page in pages {
         for d in &page.scan.inline {
-            if d.escaped || !(d.name == "include" || d.name == "rustdoc_include") {
+            // In a code span, an include is an example of one (mdBook's own
+            // guide writes them so); in a code block it is a listing.
+            let example = d.context == markdown::Context::Code;
+            if d.escaped || example || !(d.name == "include" || d.name == "rustdoc_include") {
                 continue;
             }
             let args_span = page.span(d.args_offset..d.args_offset + d.args.len().max(1));

@@ -106,6 +106,7 @@ pub(crate) fn with_cx<T>(
         terms: &ShowTerms,
         ids: Cell::new(0),
         failures: RefCell::new(Vec::new()),
+        claimed: RefCell::default(),
     };
     f(&cx)
 }

@@ -28,7 +28,7 @@ impl Glossary {
         };
         let markdown = escape::markdown(&shown);
         let html = match (entry, r.context) {
-            (None, _) | (_, Context::Code) => inert(&escape::html(&shown)),
+            (None, _) | (_, Context::Code | Context::CodeBlock) => inert(&escape::html(&shown)),
             (Some(_), Context::Attribute) => markdown.clone(),
             (Some((index, entry)), Context::Plain) => match self.anchor(index, entry, r, cx) {
                 Some(anchor) => format!(
@@ -53,8 +53,9 @@ impl Glossary {
     /// chapter: what the glossary's "used in" links to.
     fn anchor(&self, index: usize, entry: &Entry, r: &TermRef, cx: &RenderCx) -> Option<String> {
         let first = self.usage.used_in.get(index)?.get(&cx.page.index)?;
-        (r.page == Some(cx.page.index) && *first == r.span.range.start)
-            .then(|| ref_anchor(cx.page.index, &entry.id.value))
+        let anchor = ref_anchor(cx.page.index, &entry.id.value);
+        (r.page == Some(cx.page.index) && *first == r.span.range.start && cx.claim_id(&anchor))
+            .then_some(anchor)
     }
 
     fn reference_html(

@@ -76,14 +76,17 @@ pub(crate) enum Context {
     Plain,
     /// Inside an attribute: image alt text, a link's URL or title.
     Attribute,
-    /// A code span, code block or raw HTML: left alone.
+    /// A code block: left alone (mdBook still expands `{{#include}}` here).
+    CodeBlock,
+    /// A code span or raw HTML: left alone (an `{{#include}}` here is
+    /// usually an example of one).
     Code,
 }
 
 impl InlineDirective {
     /// Inside code or raw HTML, where it is not a directive.
     pub(crate) fn in_code(&self) -> bool {
-        self.context == Context::Code
+        matches!(self.context, Context::Code | Context::CodeBlock)
     }
 }
 
@@ -162,7 +165,7 @@ pub(crate) fn scan(text: &str, options: ScanOptions) -> Scan {
         }
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
-                contexts.push((range.clone(), Context::Code));
+                contexts.push((range.clone(), Context::CodeBlock));
                 if let CodeBlockKind::Fenced(info) = kind
                     && let Some(block) = fenced_block(text, &info, range, options.fenced)
                 {
@@ -247,7 +250,12 @@ pub(crate) fn scan(text: &str, options: ScanOptions) -> Scan {
     let mut context_at = ContextIndex::new(contexts);
     scan.unclosed = unclosed
         .into_iter()
-        .filter(|u| context_at.get(u.range.start) != Context::Code)
+        .filter(|u| {
+            !matches!(
+                context_at.get(u.range.start),
+                Context::Code | Context::CodeBlock
+            )
+        })
         .collect();
     scan.text = cut(scan.text, &not_text(text, options.mathjax));
     scan

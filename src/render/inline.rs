@@ -286,8 +286,11 @@ pub(crate) fn to_markdown(text: &str, fragments: &[Fragment], options: &Markdown
             {
                 unsafe_link = Some((range, String::new(), 0));
             }
+            // Raw HTML becomes literal text; it may hold what would be a
+            // link or a directive once it is no longer HTML.
             Event::Html(_) | Event::InlineHtml(_) => {
-                edits.push((range.clone(), text[range].replace('<', "&lt;")));
+                edits.retain(|(r, _)| !(range.start <= r.start && r.end <= range.end));
+                edits.push((range.clone(), escape::markdown(&text[range])));
             }
             _ => {}
         }
@@ -388,6 +391,18 @@ mod tests {
         );
     }
 
+    /// A line that starts with `<script>` is an HTML block to the parser:
+    /// what it holds must not come alive once it is shown as text.
+    #[test]
+    fn markdown_of_an_html_block_is_literal_text() {
+        let text = "<script>x</script> [a](javascript:x) {{#include /etc/passwd}}";
+        let out = to_markdown(text, &[], &MarkdownOptions::default());
+        assert_eq!(
+            out,
+            r"\<script\>x\</script\> \[a\]\(javascript:x\) \{\{\#include /etc/passwd\}\}"
+        );
+    }
+
     #[test]
     fn markdown_keeps_formatting_and_neutralises_the_rest() {
         let text = "*a* {{#term x}} <img src=x onerror=alert(1)> [l](javascript:x) {{#include f}}";
@@ -395,7 +410,7 @@ mod tests {
         let out = to_markdown(text, &[f], &MarkdownOptions::default());
         assert_eq!(
             out,
-            r"*a* MD &lt;img src=x onerror=alert(1)> l \{{#include f}}"
+            r"*a* MD \<img src=x onerror=alert\(1\)\> l \{{#include f}}"
         );
     }
 }

@@ -16,6 +16,7 @@ use crate::pages::Page;
 use mdbook_markdown::MarkdownOptions;
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
 
 /// What the renderer wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +79,8 @@ pub(crate) struct RenderCx<'a> {
     pub(crate) ids: Cell<usize>,
     /// Pieces that could not be rendered (a broken template override).
     pub(crate) failures: RefCell<Vec<(Span, String)>>,
+    /// Ids claimed on this page (see [`RenderCx::claim_id`]).
+    pub(crate) claimed: RefCell<HashSet<String>>,
 }
 
 impl RenderCx<'_> {
@@ -115,6 +118,13 @@ impl RenderCx<'_> {
     /// Reports a piece that could not be rendered.
     pub(crate) fn fail(&self, span: Span, message: String) {
         self.failures.borrow_mut().push((span, message));
+    }
+
+    /// Whether `id` is still free on this page, claiming it: an element a
+    /// page shows twice (a checklist and its copy on `{{#checklists}}`)
+    /// keeps its id only once.
+    pub(crate) fn claim_id(&self, id: &str) -> bool {
+        self.claimed.borrow_mut().insert(id.to_string())
     }
 
     /// An element id no other element of the book has: `hb-` + the chapter's
