@@ -59,6 +59,12 @@ impl Config {
             .unwrap_or_else(|| PathBuf::from("glossary.toml"))
     }
 
+    /// The data files the handbook reads, relative to the src dir. They are
+    /// sources, not part of the published site.
+    pub fn data_files(&self) -> Vec<PathBuf> {
+        vec![self.glossary_path()]
+    }
+
     /// Whether warnings fail the build, from book.toml or the environment.
     pub fn warnings_denied(&self) -> bool {
         self.deny_warnings
