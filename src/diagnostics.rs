@@ -362,7 +362,7 @@ impl Diagnostics {
     /// The line and column of a byte offset (clamped to the file).
     pub fn position(&self, source: SourceId, offset: usize) -> Position {
         let text = self.text(source);
-        let offset = clamp(text, offset..offset).start;
+        let offset = inside(text, offset..offset).start;
         let starts = self.line_starts(source);
         let line = starts.partition_point(|&s| s <= offset);
         let column = text[starts[line - 1]..offset].chars().count() + 1;
@@ -459,7 +459,7 @@ impl Diagnostics {
         label: Option<&'a str>,
     ) -> Snippet<'a, annotate_snippets::Annotation<'a>> {
         let text = self.text(source);
-        let range = clamp(text, range.clone());
+        let range = inside(text, range.clone());
         let (lines, first_line) = self.lines_around(source, &range);
         let mut points = [range.start - lines.start, range.end - lines.start];
         let shown = escape_mapped(&text[lines], &mut points);
@@ -508,7 +508,7 @@ impl Diagnostics {
 
     /// Where a diagnostic starts and ends, when it has a place in its file.
     fn place(&self, d: &Diagnostic) -> Option<(Position, Position)> {
-        let range = clamp(self.text(d.source), d.range.clone()?);
+        let range = inside(self.text(d.source), d.range.clone()?);
         Some((
             self.position(d.source, range.start),
             self.position(d.source, range.end),
@@ -694,6 +694,26 @@ pub fn clamp(text: &str, range: Range<usize>) -> Range<usize> {
     fix(range.start)..fix(range.end.max(range.start))
 }
 
+/// [`clamp`]s a range, then moves an end at the very end of a file that
+/// ends with a newline back to that newline: the place after the last line
+/// is the end of that line, not an empty line past the end.
+fn inside(text: &str, range: Range<usize>) -> Range<usize> {
+    let range = clamp(text, range);
+    let terminator = if text.ends_with("\r\n") {
+        2
+    } else {
+        usize::from(text.ends_with('\n'))
+    };
+    let fix = |i: usize| {
+        if i == text.len() {
+            i - terminator
+        } else {
+            i
+        }
+    };
+    fix(range.start)..fix(range.end)
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = clamp(text, offset..offset).start;
@@ -746,10 +766,14 @@ mod tests {
         assert_eq!(line_col(text, 999), (3, 1));
         let mut diags = Diagnostics::new();
         let src = diags.add_source("a.md", text);
-        for offset in [0, 3, 6, 999] {
+        for offset in [0, 3, 6] {
             let (line, column) = line_col(text, offset);
             assert_eq!(diags.position(src, offset), Position { line, column });
         }
+        // The end of the file is the end of its last line, not a line past it.
+        let end = Position { line: 2, column: 6 };
+        assert_eq!(diags.position(src, 999), end);
+        assert_eq!(diags.position(src, text.len()), end);
     }
 
     #[test]
