@@ -705,11 +705,7 @@ fn inside(text: &str, range: Range<usize>) -> Range<usize> {
         usize::from(text.ends_with('\n'))
     };
     let fix = |i: usize| {
-        if i == text.len() {
-            i - terminator
-        } else {
-            i
-        }
+        if i == text.len() { i - terminator } else { i }
     };
     fix(range.start)..fix(range.end)
 }

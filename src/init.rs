@@ -215,7 +215,7 @@ fn register_preprocessor(doc: &mut BookToml, done: &mut Vec<String>) {
     if before.iter().any(|v| v.as_str() == Some("links")) {
         return;
     }
-    before.push("links");
+    install::push_string(before, "links");
     done.push(if created {
         "added [preprocessor.handbook] to book.toml, with before = [\"links\"]".to_string()
     } else {

@@ -195,8 +195,37 @@ fn add_path(html: &mut dyn TableLike, asset: &Asset) -> bool {
     if array.iter().any(|v| v.as_str() == Some(asset.path)) {
         return false;
     }
-    array.push(asset.path);
+    push_string(array, asset.path);
     true
+}
+
+/// Appends `text` to `array` in the array's own layout: on a line of its
+/// own, indented like the others, in a multi-line array (a comment after the
+/// last element stays with it); after a space otherwise.
+pub(crate) fn push_string(array: &mut Array, text: &str) {
+    let raw =
+        |r: Option<&toml_edit::RawString>| r.and_then(|r| r.as_str()).unwrap_or("").to_string();
+    let mut value = toml_edit::Value::from(text);
+    let Some(last) = array.iter_mut().last() else {
+        array.push(text);
+        return;
+    };
+    let prefix = raw(last.decor().prefix());
+    if prefix.contains('\n') {
+        // What follows the last element: a comment, then the line of `]`.
+        let trailing = raw(Some(array.trailing()));
+        let split = trailing.rfind('\n').unwrap_or(trailing.len());
+        value
+            .decor_mut()
+            .set_prefix(format!("{}{prefix}", &trailing[..split]));
+        array.set_trailing(&trailing[split..]);
+    } else {
+        let suffix = raw(last.decor().suffix());
+        last.decor_mut().set_suffix("");
+        value.decor_mut().set_prefix(" ");
+        value.decor_mut().set_suffix(suffix);
+    }
+    array.push_formatted(value);
 }
 
 /// Where and why the value at `path` is not of `shape`, if it is there.
