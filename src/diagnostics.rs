@@ -956,7 +956,8 @@ mod tests {
                     .map(|(_, v)| v.to_string())
             }
         };
-        let cases: [(bool, &[(&str, &str)], bool); 9] = [
+        type Case = (bool, &'static [(&'static str, &'static str)], bool);
+        let cases: [Case; 9] = [
             (true, &[], true),
             (false, &[], false),
             (true, &[("NO_COLOR", "1")], false),

@@ -488,7 +488,12 @@ fn load_book(root: &Path) -> anyhow::Result<mdbook_driver::MDBook> {
 
 /// `mdbook-handbook build`: builds the book in-process, with the preprocessor
 /// registered under its book.toml name so it runs exactly once.
-pub fn build(root: &Path, dest_dir: Option<&Path>, format: MessageFormat) -> anyhow::Result<()> {
+pub fn build(root: &Path, dest_dir: Option<&Path>) -> anyhow::Result<()> {
+    build_as(root, dest_dir, MessageFormat::Human)
+}
+
+/// [`build`], printing diagnostics in `format` (`--message-format`).
+pub fn build_as(root: &Path, dest_dir: Option<&Path>, format: MessageFormat) -> anyhow::Result<()> {
     let mut book = load_book(root)?;
     if let Some(dest) = dest_dir {
         // As `mdbook build --dest-dir`: relative to the book's root.
@@ -502,7 +507,12 @@ pub fn build(root: &Path, dest_dir: Option<&Path>, format: MessageFormat) -> any
 
 /// `mdbook-handbook check`: runs the same collect-and-validate pipeline over
 /// the book for the HTML renderer, and writes nothing.
-pub fn check(root: &Path, format: MessageFormat) -> anyhow::Result<()> {
+pub fn check(root: &Path) -> anyhow::Result<()> {
+    check_as(root, MessageFormat::Human)
+}
+
+/// [`check`], printing diagnostics in `format` (`--message-format`).
+pub fn check_as(root: &Path, format: MessageFormat) -> anyhow::Result<()> {
     let book = load_book(root)?;
     let ctx = PreprocessorContext::new(book.root.clone(), book.config.clone(), "html".to_string());
     let mut diags = Diagnostics::new();

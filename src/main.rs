@@ -87,9 +87,9 @@ fn main() -> ExitCode {
             };
         }
         Some(Command::Build { root, dest_dir, .. }) => {
-            mdbook_handbook::build(&root, dest_dir.as_deref(), format)
+            mdbook_handbook::build_as(&root, dest_dir.as_deref(), format)
         }
-        Some(Command::Check { root, .. }) => mdbook_handbook::check(&root, format),
+        Some(Command::Check { root, .. }) => mdbook_handbook::check_as(&root, format),
         Some(Command::Install { root }) => mdbook_handbook::install::install(&root).map(say),
         Some(Command::Init { root }) => mdbook_handbook::init::init(&root).map(say),
         None => mdbook_handbook::run_stdin(std::io::stdin().lock(), std::io::stdout().lock()),

@@ -82,12 +82,7 @@ fn init_creates_a_working_book_that_checks_clean_with_warnings_denied() {
         checked.stderr
     );
     let built = tempfile::tempdir().unwrap();
-    mdbook_handbook::build(
-        &root,
-        Some(built.path()),
-        mdbook_handbook::diagnostics::MessageFormat::Human,
-    )
-    .expect("the new book builds");
+    mdbook_handbook::build(&root, Some(built.path())).expect("the new book builds");
     assert!(read(built.path().join("getting-started.html")).contains("handbook-script"));
 
     let before = snapshot(&root);
@@ -570,12 +565,7 @@ fn a_config_typo_is_one_error_not_a_cascade() {
 fn the_glossary_is_not_published_by_the_in_process_build() {
     let dest = tempfile::tempdir().unwrap();
     let root = fixture("glossary-book");
-    mdbook_handbook::build(
-        &root,
-        Some(dest.path()),
-        mdbook_handbook::diagnostics::MessageFormat::Human,
-    )
-    .expect("builds");
+    mdbook_handbook::build(&root, Some(dest.path())).expect("builds");
     assert!(
         dest.path().join("glossary.html").is_file()
             || has_page_with(dest.path(), "handbook-glossary")
@@ -604,12 +594,7 @@ fn other_src_files_are_still_published() {
     assert!(run(&["init", arg(&root)]).success);
     std::fs::write(root.join("src/diagram.svg"), "<svg/>").unwrap();
     let dest = dir.path().join("site");
-    mdbook_handbook::build(
-        &root,
-        Some(&dest),
-        mdbook_handbook::diagnostics::MessageFormat::Human,
-    )
-    .expect("builds");
+    mdbook_handbook::build(&root, Some(&dest)).expect("builds");
     assert!(dest.join("diagram.svg").is_file());
     assert!(!dest.join("glossary.toml").exists());
 }

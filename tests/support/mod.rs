@@ -112,11 +112,7 @@ pub fn build(name: &str) -> Built {
 
 /// Builds the book at `root` into `out` (which may hold an earlier build).
 pub fn build_into(root: &Path, out: &Path) -> Built {
-    if let Err(e) = mdbook_handbook::build(
-        root,
-        Some(out),
-        mdbook_handbook::diagnostics::MessageFormat::Human,
-    ) {
+    if let Err(e) = mdbook_handbook::build(root, Some(out)) {
         panic!("building {} failed: {e:#}", root.display());
     }
     Built {
