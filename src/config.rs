@@ -172,11 +172,11 @@ fn report_key(name: &str, error: &toml::de::Error, source: SourceId, diags: &mut
     let known = KEYS.contains(&name);
     let message = if known {
         format!(
-            "invalid `{name}` in [preprocessor.{NAME}]: {}",
+            "invalid [preprocessor.{NAME}]: bad value for `{name}`: {}",
             error.message().lines().next().unwrap_or_default()
         )
     } else {
-        format!("unknown key `{name}` in [preprocessor.{NAME}]")
+        format!("invalid [preprocessor.{NAME}]: unknown field `{name}`")
     };
     let at = key_span(diags.text(source), &[name]);
     let diagnostic = match at {
@@ -264,7 +264,7 @@ mod tests {
         );
         let out = diags.render(false);
         assert_eq!(diags.error_count(), 1, "{out}");
-        assert!(out.contains("unknown key `auto-links`"), "{out}");
+        assert!(out.contains("unknown field `auto-links`"), "{out}");
         assert!(out.contains("book.toml:2:1"), "{out}");
         assert!(out.contains("did you mean `auto-link`?"), "{out}");
         assert!(config.deny_warnings);
@@ -278,7 +278,7 @@ mod tests {
         );
         let out = diags.render(false);
         assert_eq!(diags.error_count(), 2, "{out}");
-        assert!(out.contains("invalid `auto-link`"), "{out}");
+        assert!(out.contains("bad value for `auto-link`"), "{out}");
         assert!(out.contains("unknown variant `all`"), "{out}");
         assert!(
             out.contains("placeholder `Your Name` needs a hint in quotes"),

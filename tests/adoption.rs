@@ -545,7 +545,7 @@ fn a_config_typo_is_one_error_not_a_cascade() {
         .collect();
     assert_eq!(errors.len(), 1, "{}", out.stderr);
     assert!(
-        errors[0].contains("unknown key `auto-links`"),
+        errors[0].contains("unknown field `auto-links`"),
         "{}",
         out.stderr
     );
