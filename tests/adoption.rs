@@ -711,3 +711,34 @@ fn ci_runs_on_every_pull_request_and_publishing_annotates_them() {
     let publish = read(support::crate_root().join(".github/workflows/publish.yml"));
     assert!(publish.contains("--message-format github"), "{publish}");
 }
+
+#[test]
+fn errors_outside_the_book_follow_the_message_format_too() {
+    let json = run(&[
+        "check",
+        "tests/fixtures/none-here",
+        "--message-format",
+        "json",
+    ]);
+    assert!(!json.success);
+    let object: Value = serde_json::from_str(json.stderr.trim()).expect(&json.stderr);
+    assert_eq!(object["severity"], "error");
+    assert_eq!(object["path"], Value::Null);
+    assert!(
+        object["message"].as_str().unwrap().contains("no book.toml"),
+        "{object}"
+    );
+    let github = run(&[
+        "check",
+        "tests/fixtures/none-here",
+        "--message-format",
+        "github",
+    ]);
+    assert!(
+        github
+            .stderr
+            .starts_with("::error title=handbook::no book.toml"),
+        "{}",
+        github.stderr
+    );
+}
