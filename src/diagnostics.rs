@@ -2,13 +2,26 @@
 //!
 //! Directive modules report errors and warnings here with the byte span of the
 //! offending text in its source file; nothing stops at the first problem. At
-//! the end the collector renders every diagnostic rustc-style (path:line:col,
-//! the source line with a caret, a help line) and says whether the build
-//! failed, taking `deny-warnings` into account.
+//! the end the collector renders every diagnostic in the [`MessageFormat`]
+//! asked for — rustc-style for people (path:line:col, the source line with a
+//! caret, a help line), one line each, JSON lines, or GitHub workflow
+//! commands — and says whether the build failed, taking `deny-warnings` into
+//! account.
+//!
+//! Whatever the format, text from the book is inert: control characters and
+//! terminal escape sequences are shown escaped (`\u{1b}`), never sent to the
+//! terminal; spans are clamped to their file; each file's line starts are
+//! computed once, so thousands of diagnostics render in linear time.
 
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use serde_json::{Value, json};
+use std::borrow::Cow;
+use std::fmt;
+use std::io::{IsTerminal, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::OnceLock;
 
 /// Identifies a source file registered with [`Diagnostics::add_source`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -37,6 +50,16 @@ pub enum Severity {
     Error,
     /// Fails the build only with `deny-warnings`.
     Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`, as printed.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
 }
 
 /// One problem, with where it is and how to fix it.
@@ -86,9 +109,135 @@ impl Diagnostic {
     }
 }
 
+/// How diagnostics are written: `--message-format` of `check` and `build`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MessageFormat {
+    /// rustc-style, with the source line and a caret (colour on a terminal).
+    #[default]
+    Human,
+    /// One line each: `path:line:col: error: message`.
+    Short,
+    /// One JSON object per line: severity, message, path, line, column, end, help.
+    Json,
+    /// GitHub Actions workflow commands: `::error file=…,line=…,col=…::message`.
+    Github,
+}
+
+impl MessageFormat {
+    /// The names `--message-format` takes, in the order of the variants.
+    pub const NAMES: [&'static str; 4] = ["human", "short", "json", "github"];
+
+    /// Environment variable that picks the format where there is no flag
+    /// (the preprocessor run by the `mdbook` CLI).
+    pub const ENV: &'static str = "HANDBOOK_MESSAGE_FORMAT";
+
+    /// The format in [`MessageFormat::ENV`], or human when it is unset.
+    pub fn from_env() -> Result<Self, String> {
+        match std::env::var(Self::ENV) {
+            Ok(v) if !v.trim().is_empty() => v
+                .parse()
+                .map_err(|e| format!("environment variable {}: {e}", Self::ENV)),
+            _ => Ok(Self::Human),
+        }
+    }
+
+    /// Whether every line this format writes is for a program (no summary
+    /// lines, no prose around the diagnostics).
+    pub fn is_machine_readable(self) -> bool {
+        matches!(self, Self::Json | Self::Github)
+    }
+}
+
+impl FromStr for MessageFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "human" => Ok(Self::Human),
+            "short" => Ok(Self::Short),
+            "json" => Ok(Self::Json),
+            "github" => Ok(Self::Github),
+            other => Err(format!(
+                "unknown message format `{}`; use one of: {}",
+                escape(other),
+                Self::NAMES.join(", ")
+            )),
+        }
+    }
+}
+
+/// The error a command returns once its diagnostics are printed: the
+/// problems themselves are already on stderr.
+#[derive(Debug)]
+pub struct Reported;
+
+impl fmt::Display for Reported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the handbook has problems (listed above); nothing was written")
+    }
+}
+
+impl std::error::Error for Reported {}
+
+/// Whether an error only says that diagnostics were already printed.
+pub fn is_reported(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .any(|e| e.downcast_ref::<Reported>().is_some())
+}
+
+/// Whether stderr gets colour: only on a terminal, never with `NO_COLOR`,
+/// always with `CLICOLOR_FORCE`.
+pub fn stderr_colour() -> bool {
+    wants_colour(std::io::stderr().is_terminal(), |name| {
+        std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
+    })
+}
+
+/// The colour rules, given whether the stream is a terminal and a lookup of
+/// environment variables. `NO_COLOR` (non-empty) wins; then `CLICOLOR_FORCE`
+/// (non-empty, not `0`); then `CLICOLOR=0` or `TERM=dumb` turn colour off;
+/// otherwise colour follows the terminal.
+pub fn wants_colour(is_terminal: bool, var: impl Fn(&str) -> Option<String>) -> bool {
+    let set = |name: &str| var(name).is_some_and(|v| !v.is_empty());
+    if set("NO_COLOR") {
+        return false;
+    }
+    if set("CLICOLOR_FORCE") && var("CLICOLOR_FORCE").as_deref() != Some("0") {
+        return true;
+    }
+    if var("CLICOLOR").as_deref() == Some("0") || var("TERM").as_deref() == Some("dumb") {
+        return false;
+    }
+    is_terminal
+}
+
+/// Prints an error that is not about a place in the book (a missing
+/// book.toml, an unreadable directory) in `format`, to stderr.
+pub fn print_error(format: MessageFormat, message: &str) {
+    let message = escape(message);
+    let line = match format {
+        MessageFormat::Human | MessageFormat::Short => format!("error: {message}"),
+        MessageFormat::Json => json_object(Severity::Error, &message, None, &[]).to_string(),
+        MessageFormat::Github => format!("::error title=handbook::{}", github_data(&message)),
+    };
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
 struct Source {
     path: PathBuf,
     text: String,
+    /// Byte offset of the start of each line, computed on first use.
+    lines: OnceLock<Vec<usize>>,
+}
+
+/// A 1-based line and column (in characters) in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    /// Line, from 1.
+    pub line: usize,
+    /// Column in characters, from 1.
+    pub column: usize,
 }
 
 /// The collector.
@@ -116,6 +265,7 @@ impl Diagnostics {
         self.sources.push(Source {
             path: path.into(),
             text: text.into(),
+            lines: OnceLock::new(),
         });
         SourceId(self.sources.len() - 1)
     }
@@ -205,81 +355,322 @@ impl Diagnostics {
 
     /// `path:line:col` (1-based, columns in characters) of a byte offset.
     pub fn location(&self, source: SourceId, offset: usize) -> String {
-        let text = self.text(source);
-        let (line, col) = line_col(text, offset);
-        format!("{}:{line}:{col}", self.path(source).display())
+        let at = self.position(source, offset);
+        format!("{}:{}:{}", self.path(source).display(), at.line, at.column)
     }
 
-    /// Renders every diagnostic, rustc-style, followed by a summary line.
+    /// The line and column of a byte offset (clamped to the file).
+    pub fn position(&self, source: SourceId, offset: usize) -> Position {
+        let text = self.text(source);
+        let offset = inside(text, offset..offset).start;
+        let starts = self.line_starts(source);
+        let line = starts.partition_point(|&s| s <= offset);
+        let column = text[starts[line - 1]..offset].chars().count() + 1;
+        Position { line, column }
+    }
+
+    fn line_starts(&self, source: SourceId) -> &[usize] {
+        let s = &self.sources[source.0];
+        s.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(s.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
+    }
+
+    /// The whole lines of `source` that `range` touches: their byte range
+    /// and the 1-based number of the first.
+    fn lines_around(&self, source: SourceId, range: &Range<usize>) -> (Range<usize>, usize) {
+        let starts = self.line_starts(source);
+        let len = self.text(source).len();
+        let first = starts.partition_point(|&s| s <= range.start);
+        let last_byte = range.end.saturating_sub(1).max(range.start);
+        let last = starts.partition_point(|&s| s <= last_byte);
+        let end = starts.get(last).copied().unwrap_or(len);
+        (starts[first - 1]..end, first)
+    }
+
+    /// Renders every diagnostic rustc-style, followed by a summary line.
     pub fn render(&self, styled: bool) -> String {
+        self.render_as(MessageFormat::Human, styled)
+    }
+
+    /// Renders every diagnostic in `format` (`styled`: with colour, for the
+    /// human and short formats), followed by a summary line unless the
+    /// format is machine-readable.
+    pub fn render_as(&self, format: MessageFormat, styled: bool) -> String {
+        let mut out = String::new();
         let renderer = if styled {
             Renderer::styled()
         } else {
             Renderer::plain()
         };
-        let mut out = String::new();
         for d in &self.items {
-            out.push_str(&renderer.render(&self.report(d)));
-            out.push_str("\n\n");
-        }
-        let (errors, warnings) = (self.error_count(), self.warning_count());
-        if errors + warnings > 0 {
-            let verdict = if self.failed() { "failed" } else { "passed" };
-            out.push_str(&format!(
-                "handbook: {verdict} with {}, {}{}\n",
-                plural(errors, "error"),
-                plural(warnings, "warning"),
-                if self.deny_warnings && warnings > 0 {
-                    " (warnings are denied)"
-                } else {
-                    ""
+            match format {
+                MessageFormat::Human => {
+                    out.push_str(&renderer.render(&self.human(d)));
+                    out.push_str("\n\n");
                 }
-            ));
+                MessageFormat::Short => self.short(d, styled, &mut out),
+                MessageFormat::Json => self.json(d, &mut out),
+                MessageFormat::Github => self.github(d, &mut out),
+            }
+        }
+        if format != MessageFormat::Json {
+            out.push_str(&self.summary());
         }
         out
     }
 
-    fn report<'a>(&'a self, d: &'a Diagnostic) -> Vec<Group<'a>> {
+    /// Prints every diagnostic to stderr in `format`, with colour where
+    /// [`stderr_colour`] allows it.
+    pub fn print(&self, format: MessageFormat) {
+        let rendered = self.render_as(format, stderr_colour());
+        if !rendered.is_empty() {
+            let _ = std::io::stderr().lock().write_all(rendered.as_bytes());
+        }
+    }
+
+    /// `handbook: failed with 2 errors, 1 warning`, or nothing when clean.
+    fn summary(&self) -> String {
+        let (errors, warnings) = (self.error_count(), self.warning_count());
+        if errors + warnings == 0 {
+            return String::new();
+        }
+        let verdict = if self.failed() { "failed" } else { "passed" };
+        format!(
+            "handbook: {verdict} with {}, {}{}\n",
+            plural(errors, "error"),
+            plural(warnings, "warning"),
+            if self.deny_warnings && warnings > 0 {
+                " (warnings are denied)"
+            } else {
+                ""
+            }
+        )
+    }
+
+    /// A snippet of the lines `range` touches, escaped, with one annotation.
+    fn snippet<'a>(
+        &'a self,
+        source: SourceId,
+        range: &Range<usize>,
+        kind: AnnotationKind,
+        label: Option<&'a str>,
+    ) -> Snippet<'a, annotate_snippets::Annotation<'a>> {
+        let text = self.text(source);
+        let range = inside(text, range.clone());
+        let (lines, first_line) = self.lines_around(source, &range);
+        let mut points = [range.start - lines.start, range.end - lines.start];
+        let shown = escape_mapped(&text[lines], &mut points);
+        let mut annotation = kind.span(points[0]..points[1]);
+        if let Some(label) = label {
+            annotation = annotation.label(escape(label));
+        }
+        Snippet::source(shown)
+            .line_start(first_line)
+            .path(escape(&self.path(source).to_string_lossy()).into_owned())
+            .fold(true)
+            .annotation(annotation)
+    }
+
+    fn human<'a>(&'a self, d: &'a Diagnostic) -> Vec<Group<'a>> {
         let level = match d.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let path = self.path(d.source).to_string_lossy();
-        let text = self.text(d.source);
-        let mut snippet = Snippet::source(text).path(path.clone()).fold(true);
-        match &d.range {
-            Some(range) => {
-                let range = clamp(text, range.clone());
-                let mut annotation = AnnotationKind::Primary.span(range);
-                if let Some(label) = &d.label {
-                    annotation = annotation.label(label.as_str());
-                }
-                snippet = snippet.annotation(annotation);
-            }
-            None => {
-                // A whole-file problem: show the path only.
-                snippet = Snippet::source("").path(path).fold(true);
-            }
-        }
-        let mut group = level.primary_title(d.message.as_str()).element(snippet);
+        let title = level.primary_title(escape(&d.message));
+        let mut group = match &d.range {
+            Some(range) => title.element(self.snippet(
+                d.source,
+                range,
+                AnnotationKind::Primary,
+                d.label.as_deref(),
+            )),
+            // A whole-file problem: the path, and no empty snippet.
+            None => title.element(Origin::path(
+                escape(&self.path(d.source).to_string_lossy()).into_owned(),
+            )),
+        };
         for (span, note) in &d.notes {
-            let text = self.text(span.source);
-            group = group.element(
-                Snippet::source(text)
-                    .path(self.path(span.source).to_string_lossy())
-                    .fold(true)
-                    .annotation(
-                        AnnotationKind::Context
-                            .span(clamp(text, span.range.clone()))
-                            .label(note.as_str()),
-                    ),
-            );
+            group = group.element(self.snippet(
+                span.source,
+                &span.range,
+                AnnotationKind::Context,
+                Some(note),
+            ));
         }
         for help in &d.help {
-            group = group.element(Level::HELP.message(help.as_str()));
+            group = group.element(Level::HELP.message(escape(help)));
         }
         vec![group]
     }
+
+    /// Where a diagnostic starts and ends, when it has a place in its file.
+    fn place(&self, d: &Diagnostic) -> Option<(Position, Position)> {
+        let range = inside(self.text(d.source), d.range.clone()?);
+        Some((
+            self.position(d.source, range.start),
+            self.position(d.source, range.end),
+        ))
+    }
+
+    fn short(&self, d: &Diagnostic, styled: bool, out: &mut String) {
+        let path = escape(&self.path(d.source).to_string_lossy()).into_owned();
+        let place = match self.place(d) {
+            Some((start, _)) => format!("{path}:{}:{}", start.line, start.column),
+            None => path,
+        };
+        let severity = match (styled, d.severity) {
+            (false, s) => s.name().to_string(),
+            (true, Severity::Error) => "\x1b[1;31merror\x1b[0m".to_string(),
+            (true, Severity::Warning) => "\x1b[1;33mwarning\x1b[0m".to_string(),
+        };
+        let mut line = format!("{place}: {severity}: {}", escape(&d.message));
+        for help in &d.help {
+            line.push_str(" (help: ");
+            line.push_str(&escape(help));
+            line.push(')');
+        }
+        out.push_str(&line.replace('\n', " "));
+        out.push('\n');
+    }
+
+    fn json(&self, d: &Diagnostic, out: &mut String) {
+        let path = self.path(d.source).to_string_lossy();
+        let help: Vec<Cow<str>> = d.help.iter().map(|h| escape(h)).collect();
+        let mut object = json_object(
+            d.severity,
+            &escape(&d.message),
+            Some((&escape(&path), self.place(d))),
+            &help,
+        );
+        object["label"] = d.label.as_deref().map(escape).into();
+        object["notes"] = d
+            .notes
+            .iter()
+            .map(|(span, note)| {
+                let at = self.position(span.source, span.range.start);
+                json!({
+                    "path": escape(&self.path(span.source).to_string_lossy()),
+                    "line": at.line,
+                    "column": at.column,
+                    "message": escape(note),
+                })
+            })
+            .collect();
+        out.push_str(&object.to_string());
+        out.push('\n');
+    }
+
+    fn github(&self, d: &Diagnostic, out: &mut String) {
+        let mut properties = vec![format!(
+            "file={}",
+            github_property(&escape(&self.path(d.source).to_string_lossy()))
+        )];
+        if let Some((start, end)) = self.place(d) {
+            // GitHub's end column is inclusive: the last character's.
+            let end_column = if end.line == start.line {
+                end.column.saturating_sub(1).max(start.column)
+            } else {
+                end.column
+            };
+            properties.push(format!("line={}", start.line));
+            properties.push(format!("col={}", start.column));
+            properties.push(format!("endLine={}", end.line));
+            properties.push(format!("endColumn={end_column}"));
+        }
+        properties.push("title=handbook".to_string());
+        let mut message = escape(&d.message).into_owned();
+        for help in &d.help {
+            message.push_str("\nhelp: ");
+            message.push_str(&escape(help));
+        }
+        out.push_str(&format!(
+            "::{} {}::{}\n",
+            d.severity.name(),
+            properties.join(","),
+            github_data(&message)
+        ));
+    }
+}
+
+/// The JSON object of one diagnostic: `place` is its path and, when it has
+/// a place in the file, its start and (exclusive) end.
+fn json_object(
+    severity: Severity,
+    message: &str,
+    place: Option<(&str, Option<(Position, Position)>)>,
+    help: &[Cow<str>],
+) -> Value {
+    let (path, span) = place.unzip();
+    let (start, end) = span.flatten().unzip();
+    json!({
+        "severity": severity.name(),
+        "message": message,
+        "path": path,
+        "line": start.map(|p| p.line),
+        "column": start.map(|p| p.column),
+        "end": end.map(|p| json!({ "line": p.line, "column": p.column })),
+        "help": help,
+    })
+}
+
+/// Escapes a workflow command's message (`%`, CR, LF).
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value (also `:` and `,`).
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Whether a character must not reach a terminal as it is: control
+/// characters (C0, DEL, C1; tab and newline are fine) and the bidirectional
+/// overrides that reorder what a reader sees.
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every unsafe character written as `\u{…}`. A CR that ends
+/// a line (CRLF) is kept.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(escape_mapped(text, &mut []))
+}
+
+/// Escapes `text` like [`escape`], moving each byte offset in `points` (on
+/// character boundaries of `text`) to the same place in the result.
+fn escape_mapped(text: &str, points: &mut [usize]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut moved = vec![false; points.len()];
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        for (p, done) in points.iter_mut().zip(&mut moved) {
+            if !*done && *p == i {
+                *p = out.len();
+                *done = true;
+            }
+        }
+        let crlf = c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n');
+        if is_unsafe(c) && !crlf {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    for (p, done) in points.iter_mut().zip(&moved) {
+        if !*done {
+            *p = out.len();
+        }
+    }
+    out
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -290,8 +681,9 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// Keeps a range inside the text and on character boundaries.
-fn clamp(text: &str, range: Range<usize>) -> Range<usize> {
+/// Keeps a range inside the text and on character boundaries: a span
+/// never ends past its file.
+pub fn clamp(text: &str, range: Range<usize>) -> Range<usize> {
     let fix = |mut i: usize| {
         i = i.min(text.len());
         while !text.is_char_boundary(i) {
@@ -300,6 +692,22 @@ fn clamp(text: &str, range: Range<usize>) -> Range<usize> {
         i
     };
     fix(range.start)..fix(range.end.max(range.start))
+}
+
+/// [`clamp`]s a range, then moves an end at the very end of a file that
+/// ends with a newline back to that newline: the place after the last line
+/// is the end of that line, not an empty line past the end.
+fn inside(text: &str, range: Range<usize>) -> Range<usize> {
+    let range = clamp(text, range);
+    let terminator = if text.ends_with("\r\n") {
+        2
+    } else {
+        usize::from(text.ends_with('\n'))
+    };
+    let fix = |i: usize| {
+        if i == text.len() { i - terminator } else { i }
+    };
+    fix(range.start)..fix(range.end)
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -352,6 +760,16 @@ mod tests {
         assert_eq!(line_col(text, 3), (2, 1));
         assert_eq!(line_col(text, 6), (2, 3));
         assert_eq!(line_col(text, 999), (3, 1));
+        let mut diags = Diagnostics::new();
+        let src = diags.add_source("a.md", text);
+        for offset in [0, 3, 6] {
+            let (line, column) = line_col(text, offset);
+            assert_eq!(diags.position(src, offset), Position { line, column });
+        }
+        // The end of the file is the end of its last line, not a line past it.
+        let end = Position { line: 2, column: 6 };
+        assert_eq!(diags.position(src, 999), end);
+        assert_eq!(diags.position(src, text.len()), end);
     }
 
     #[test]
@@ -362,20 +780,212 @@ mod tests {
         assert_eq!(closest("bootloader", names), None);
     }
 
-    #[test]
-    fn renders_path_line_col_caret_and_help() {
+    /// One error with a suggestion and a note, and a whole-file warning.
+    fn sample() -> Diagnostics {
         let mut diags = Diagnostics::new();
         let src = diags.add_source("book/a.md", "# Title\n\nSee {{#term rots}}.\n");
         diags
             .error(Span::new(src, 13..26), "unknown term `rots`")
-            .suggest(Some("rtos"));
-        let out = diags.render(false);
+            .suggest(Some("rtos"))
+            .note(Span::new(src, 0..7), "in this chapter");
+        let toml = diags.add_source("book/glossary.toml", "");
+        diags.file_problem(Severity::Warning, toml, "glossary is empty");
+        diags
+    }
+
+    #[test]
+    fn renders_path_line_col_caret_and_help() {
+        let out = sample().render(false);
         assert!(out.contains("error: unknown term `rots`"), "{out}");
         assert!(out.contains("book/a.md:3:5"), "{out}");
         assert!(out.contains("See {{#term rots}}."), "{out}");
         assert!(out.contains("^^^^"), "{out}");
         assert!(out.contains("help: did you mean `rtos`?"), "{out}");
-        assert!(out.contains("failed with 1 error, 0 warnings"), "{out}");
+        assert!(out.contains("failed with 1 error, 1 warning"), "{out}");
+    }
+
+    #[test]
+    fn a_whole_file_problem_names_the_file_without_an_empty_snippet() {
+        let out = sample().render(false);
+        let warning = &out[out.find("warning: glossary is empty").expect(&out)..];
+        let block: Vec<&str> = warning.lines().take_while(|l| !l.is_empty()).collect();
+        assert_eq!(
+            block,
+            ["warning: glossary is empty", "--> book/glossary.toml"]
+        );
+    }
+
+    #[test]
+    fn short_format_is_one_line_each() {
+        let out = sample().render_as(MessageFormat::Short, false);
+        assert_eq!(
+            out,
+            "book/a.md:3:5: error: unknown term `rots` (help: did you mean `rtos`?)\n\
+             book/glossary.toml: warning: glossary is empty\n\
+             handbook: failed with 1 error, 1 warning\n"
+        );
+    }
+
+    #[test]
+    fn json_format_is_one_object_per_line() {
+        let out = sample().render_as(MessageFormat::Json, false);
+        let lines: Vec<Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).expect(l))
+            .collect();
+        assert_eq!(lines.len(), 2, "{out}");
+        assert_eq!(
+            lines[0],
+            json!({
+                "severity": "error", "message": "unknown term `rots`",
+                "path": "book/a.md", "line": 3, "column": 5,
+                "end": { "line": 3, "column": 18 },
+                "help": ["did you mean `rtos`?"], "label": null,
+                "notes": [{ "path": "book/a.md", "line": 1, "column": 1, "message": "in this chapter" }],
+            })
+        );
+        assert_eq!(lines[1]["severity"], "warning");
+        assert_eq!(lines[1]["path"], "book/glossary.toml");
+        assert_eq!(lines[1]["line"], Value::Null);
+        assert_eq!(lines[1]["end"], Value::Null);
+    }
+
+    #[test]
+    fn github_format_is_workflow_commands() {
+        let out = sample().render_as(MessageFormat::Github, false);
+        assert_eq!(
+            out,
+            "::error file=book/a.md,line=3,col=5,endLine=3,endColumn=17,title=handbook::unknown term `rots`%0Ahelp: did you mean `rtos`?\n\
+             ::warning file=book/glossary.toml,title=handbook::glossary is empty\n\
+             handbook: failed with 1 error, 1 warning\n"
+        );
+        assert_eq!(github_property("a,b:c%\n"), "a%2Cb%3Ac%25%0A");
+    }
+
+    #[test]
+    fn control_characters_from_the_book_are_escaped_in_every_format() {
+        let mut diags = Diagnostics::new();
+        let text = "Say \u{1b}[2J\u{9b}31m {{#term \u{1b}]0;x\u{7}}} \u{202e}ok\n";
+        let src = diags.add_source("book/\u{1b}[1m.md", text);
+        let start = text.find("{{").unwrap();
+        diags
+            .error(
+                Span::new(src, start..text.len() - 1),
+                "unknown term `\u{1b}]0;x\u{7}`",
+            )
+            .label("here \u{1b}[5m")
+            .help("did you mean `\u{9b}0m`?");
+        for format in [
+            MessageFormat::Human,
+            MessageFormat::Short,
+            MessageFormat::Json,
+            MessageFormat::Github,
+        ] {
+            let out = diags.render_as(format, false);
+            let bad: Vec<char> = out.chars().filter(|&c| is_unsafe(c)).collect();
+            assert!(bad.is_empty(), "{format:?} leaks {bad:?}:\n{out}");
+            assert!(out.contains(r"\u{1b}"), "{format:?}:\n{out}");
+        }
+        let human = diags.render(false);
+        assert!(human.contains(r"Say \u{1b}[2J\u{9b}31m"), "{human}");
+        // The caret still sits under the directive, after the escapes.
+        let line = human.lines().find(|l| l.contains("Say")).unwrap();
+        let caret = human.lines().find(|l| l.contains('^')).unwrap();
+        assert_eq!(caret.find('^'), line.find("{{"), "{human}");
+    }
+
+    #[test]
+    fn escape_maps_offsets_and_keeps_crlf() {
+        let mut points = [0, 1, 2, 3];
+        assert_eq!(escape_mapped("a\u{1}b", &mut points), r"a\u{1}b");
+        assert_eq!(points, [0, 1, 6, 7]);
+        assert_eq!(escape("line\r\nnext\rx"), "line\r\nnext\\u{d}x");
+        assert!(matches!(escape("plain\ttext\n"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn spans_past_the_end_of_the_file_are_clamped() {
+        let mut diags = Diagnostics::new();
+        let src = diags.add_source("book/a.md", "one\ntwo é");
+        diags.error(Span::new(src, 8..40), "past the end");
+        diags.error(Span::new(src, 99..120), "far past the end");
+        for d in diags.items() {
+            let (start, end) = diags.place(d).unwrap();
+            assert!(start.line <= 2 && end.line <= 2, "{start:?} {end:?}");
+            assert!(end.column <= 6, "{end:?}");
+        }
+        assert_eq!(clamp("two é", 5..40), 4..6);
+        for format in MessageFormat::NAMES {
+            diags.render_as(format.parse().unwrap(), false);
+        }
+        let json = diags.render_as(MessageFormat::Json, false);
+        assert!(json.contains(r#""end":{"column":6,"line":2}"#), "{json}");
+    }
+
+    #[test]
+    fn ten_thousand_diagnostics_in_one_file_render_quickly() {
+        let line = "See {{#term rots}} here.\n";
+        let text = line.repeat(10_000);
+        let mut diags = Diagnostics::new();
+        let src = diags.add_source("book/big.md", text);
+        for i in 0..10_000 {
+            let at = i * line.len() + 4;
+            diags
+                .error(Span::new(src, at..at + 14), "unknown term `rots`")
+                .suggest(Some("rtos"));
+        }
+        for format in MessageFormat::NAMES {
+            let started = std::time::Instant::now();
+            let out = diags.render_as(format.parse().unwrap(), false);
+            let took = started.elapsed();
+            eprintln!("10,000 diagnostics, {format}: {took:?}");
+            assert!(out.contains("10000"), "{format}");
+            // Quadratic rendering took minutes; linear takes well under a second
+            // in release, a few seconds in a debug build on a loaded machine.
+            assert!(took.as_secs() < 20, "{format}: {took:?}");
+        }
+    }
+
+    #[test]
+    fn colour_only_on_a_terminal_unless_forced_or_refused() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        type Case = (bool, &'static [(&'static str, &'static str)], bool);
+        let cases: [Case; 9] = [
+            (true, &[], true),
+            (false, &[], false),
+            (true, &[("NO_COLOR", "1")], false),
+            (true, &[("NO_COLOR", "")], true),
+            (false, &[("CLICOLOR_FORCE", "1")], true),
+            (false, &[("CLICOLOR_FORCE", "0")], false),
+            (false, &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], false),
+            (true, &[("CLICOLOR", "0")], false),
+            (true, &[("TERM", "dumb")], false),
+        ];
+        for (terminal, vars, expected) in cases {
+            assert_eq!(
+                wants_colour(terminal, env(vars)),
+                expected,
+                "{terminal} {vars:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn message_formats_parse_by_name() {
+        for (i, name) in MessageFormat::NAMES.iter().enumerate() {
+            let format: MessageFormat = name.parse().unwrap();
+            assert_eq!(MessageFormat::NAMES[format as usize], *name);
+            assert_eq!(format as usize, i);
+        }
+        let err = "xml".parse::<MessageFormat>().unwrap_err();
+        assert!(err.contains("human, short, json, github"), "{err}");
     }
 
     #[test]

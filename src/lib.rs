@@ -17,22 +17,26 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
 
+mod assets;
 mod attrs;
 mod checklist;
 pub mod config;
 pub mod diagnostics;
 mod directive;
 mod glossary;
+pub mod init;
+pub mod install;
 mod markdown;
 mod pages;
 mod paths;
+mod private;
 mod render;
 mod script;
 #[cfg(test)]
 mod testing;
 
 use anyhow::{Context, bail};
-use diagnostics::Diagnostics;
+use diagnostics::{Diagnostics, MessageFormat};
 use directive::{BookCx, Directive, Edit, Facts, Output};
 use markdown::{ScanOptions, block_output, line_prefix};
 use mdbook_preprocessor::book::{Book, BookItem};
@@ -41,7 +45,7 @@ use pages::Page;
 use render::{Format, RenderCx, Templates};
 use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::path::Path;
 
 /// The directives, in the order they run. A new directive is a module and
@@ -55,6 +59,8 @@ fn directives(config: &config::Config, root: &Path) -> Vec<Box<dyn Directive>> {
 }
 
 /// The preprocessor, for mdBook's `with_preprocessor` or the stdin protocol.
+/// It prints diagnostics in the format of `HANDBOOK_MESSAGE_FORMAT`
+/// (human when unset).
 pub struct Handbook;
 
 impl Preprocessor for Handbook {
@@ -63,8 +69,27 @@ impl Preprocessor for Handbook {
     }
 
     fn run(&self, ctx: &PreprocessorContext, book: Book) -> anyhow::Result<Book> {
+        let format = MessageFormat::from_env().map_err(anyhow::Error::msg)?;
+        HandbookReporting(format).run(ctx, book)
+    }
+
+    /// Every renderer is supported: non-HTML renderers get plain markdown.
+    fn supports_renderer(&self, _renderer: &str) -> anyhow::Result<bool> {
+        Ok(true)
+    }
+}
+
+/// [`Handbook`], printing its diagnostics in a given format (`build --message-format`).
+struct HandbookReporting(MessageFormat);
+
+impl Preprocessor for HandbookReporting {
+    fn name(&self) -> &str {
+        config::NAME
+    }
+
+    fn run(&self, ctx: &PreprocessorContext, book: Book) -> anyhow::Result<Book> {
         let (book, diags) = preprocess(ctx, book);
-        report(&diags)?;
+        report(&diags, self.0)?;
         book.context("the handbook has errors")
     }
 
@@ -94,13 +119,10 @@ pub fn preprocess(ctx: &PreprocessorContext, mut book: Book) -> (Option<Book>, D
 }
 
 /// Prints every diagnostic to stderr and fails when the book has errors.
-fn report(diags: &Diagnostics) -> anyhow::Result<()> {
-    let rendered = diags.render(std::io::stderr().is_terminal());
-    if !rendered.is_empty() {
-        eprint!("{rendered}");
-    }
+fn report(diags: &Diagnostics, format: MessageFormat) -> anyhow::Result<()> {
+    diags.print(format);
     if diags.failed() {
-        bail!("the handbook has problems (listed above); nothing was written");
+        return Err(diagnostics::Reported.into());
     }
     Ok(())
 }
@@ -322,12 +344,18 @@ fn load_book(root: &Path) -> anyhow::Result<mdbook_driver::MDBook> {
 /// `mdbook-handbook build`: builds the book in-process, with the preprocessor
 /// registered under its book.toml name so it runs exactly once.
 pub fn build(root: &Path, dest_dir: Option<&Path>) -> anyhow::Result<()> {
+    build_as(root, dest_dir, MessageFormat::Human)
+}
+
+/// [`build`], printing diagnostics in `format` (`--message-format`).
+pub fn build_as(root: &Path, dest_dir: Option<&Path>, format: MessageFormat) -> anyhow::Result<()> {
     let mut book = load_book(root)?;
     if let Some(dest) = dest_dir {
         // As `mdbook build --dest-dir`: relative to the book's root.
         book.config.build.build_dir = root.join(dest);
     }
-    book.with_preprocessor(Handbook);
+    book.with_preprocessor(HandbookReporting(format));
+    private::keep_data_out_of_the_site(&mut book);
     book.build()?;
     Ok(())
 }
@@ -335,12 +363,17 @@ pub fn build(root: &Path, dest_dir: Option<&Path>) -> anyhow::Result<()> {
 /// `mdbook-handbook check`: runs the same collect-and-validate pipeline over
 /// the book for the HTML renderer, and writes nothing.
 pub fn check(root: &Path) -> anyhow::Result<()> {
+    check_as(root, MessageFormat::Human)
+}
+
+/// [`check`], printing diagnostics in `format` (`--message-format`).
+pub fn check_as(root: &Path, format: MessageFormat) -> anyhow::Result<()> {
     let book = load_book(root)?;
     let ctx = PreprocessorContext::new(book.root.clone(), book.config.clone(), "html".to_string());
     let mut diags = Diagnostics::new();
     process(&ctx, &book.book, &mut diags);
-    report(&diags)?;
-    if diags.items().is_empty() {
+    report(&diags, format)?;
+    if diags.items().is_empty() && !format.is_machine_readable() {
         let chapters = book
             .book
             .iter()

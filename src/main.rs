@@ -1,7 +1,9 @@
 //! The `mdbook-handbook` command: mdBook's preprocessor protocol, plus
-//! `build` and `check` for working without the `mdbook` CLI.
+//! `build` and `check` for working without the `mdbook` CLI, and `install`
+//! and `init` for adopting the handbook in a book.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use mdbook_handbook::diagnostics::{self, MessageFormat};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -23,18 +25,56 @@ enum Command {
         /// Output directory, relative to ROOT (default: build.build-dir).
         #[arg(long, short)]
         dest_dir: Option<PathBuf>,
+        #[command(flatten)]
+        messages: Messages,
     },
     /// Validate the book at ROOT; write nothing.
     Check {
         #[arg(default_value = ".")]
         root: PathBuf,
+        #[command(flatten)]
+        messages: Messages,
     },
+    /// Write the reader's CSS and JS into the book at ROOT and register them
+    /// in its book.toml (comments and formatting kept).
+    Install {
+        #[arg(default_value = ".")]
+        root: PathBuf,
+    },
+    /// Start a handbook: a new book in ROOT, or add what an existing mdBook
+    /// lacks (never overwriting anything).
+    Init {
+        #[arg(default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct Messages {
+    /// How diagnostics are printed: human, short, json (one object per
+    /// line) or github (workflow commands that annotate pull requests).
+    #[arg(long, value_name = "FORMAT", default_value = "human")]
+    message_format: MessageFormat,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let format = match &cli.command {
+        Some(Command::Build { messages, .. } | Command::Check { messages, .. }) => {
+            messages.message_format
+        }
+        _ => MessageFormat::Human,
+    };
+    // mdBook's own progress lines would break a stream of JSON objects.
+    let level = if format == MessageFormat::Json {
+        tracing_subscriber::filter::LevelFilter::WARN
+    } else {
+        tracing_subscriber::filter::LevelFilter::INFO
+    };
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_max_level(level)
+        .with_ansi(diagnostics::stderr_colour())
         .with_target(false)
         .without_time()
         .init();
@@ -46,17 +86,29 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             };
         }
-        Some(Command::Build { root, dest_dir }) => {
-            mdbook_handbook::build(&root, dest_dir.as_deref())
+        Some(Command::Build { root, dest_dir, .. }) => {
+            mdbook_handbook::build_as(&root, dest_dir.as_deref(), format)
         }
-        Some(Command::Check { root }) => mdbook_handbook::check(&root),
+        Some(Command::Check { root, .. }) => mdbook_handbook::check_as(&root, format),
+        Some(Command::Install { root }) => mdbook_handbook::install::install(&root).map(say),
+        Some(Command::Init { root }) => mdbook_handbook::init::init(&root).map(say),
         None => mdbook_handbook::run_stdin(std::io::stdin().lock(), std::io::stdout().lock()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // Diagnostics already on stderr are not repeated for programs.
+            if !(diagnostics::is_reported(&e) && format.is_machine_readable()) {
+                diagnostics::print_error(format, &format!("{e:#}"));
+            }
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Prints what a command did, one line each.
+fn say(done: Vec<String>) {
+    for line in done {
+        println!("{line}");
     }
 }

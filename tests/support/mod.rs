@@ -2,8 +2,11 @@
 //! real `mdbook` CLI, and a real headless Chromium driven over the DevTools
 //! protocol.
 //!
-//! Tools that may be missing (Chromium, `mdbook`) make a test skip with a loud
-//! message on a developer machine, and fail under `CI=true`.
+//! Tools that may be missing (Chromium, `mdbook`) make a test skip on a
+//! developer machine, and fail under `CI=true`. A skip is said where the
+//! user looks: straight to the terminal as it happens (not held back by the
+//! test harness's output capture), and again in the closing summary of
+//! `cargo test`, which `tests/tools.rs` prints.
 
 #![allow(dead_code, unreachable_pub)]
 
@@ -31,14 +34,47 @@ pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
-/// Skips (loudly) or fails (in CI) when a tool is missing.
-fn missing(tool: &str, how_to_install: &str) {
-    let message = format!("{tool} is not installed ({how_to_install})");
+/// Skips or fails (in CI) when a tool is missing.
+fn missing(tool: &Tool) {
+    let message = format!("{} is not installed ({})", tool.name, tool.install);
     if in_ci() {
         panic!("CI=true and {message}: this test must run in CI");
     }
-    eprintln!("\n!!!!!!!! SKIPPED: {message}; this test did not run !!!!!!!!\n");
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    // Written to the stream itself: `eprintln!` would be captured and only
+    // shown with `--nocapture`.
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "SKIPPED {test}: {message}; it reports ok but did not run"
+    );
 }
+
+/// An external program some tests need.
+pub struct Tool {
+    /// What it is, for messages.
+    pub name: &'static str,
+    /// How to install it.
+    pub install: &'static str,
+    /// Where it is, if installed.
+    pub find: fn() -> Option<PathBuf>,
+}
+
+/// The `mdbook` 0.5 CLI.
+pub const MDBOOK: Tool = Tool {
+    name: "the mdbook 0.5 CLI",
+    install: "cargo install mdbook --version 0.5.4 --locked",
+    find: find_mdbook,
+};
+
+/// Debian's Chromium.
+pub const CHROMIUM: Tool = Tool {
+    name: "Chromium",
+    install: "apt-get install -y chromium chromium-driver",
+    find: find_chromium,
+};
 
 /// A built book in a temporary directory.
 pub struct Built {
@@ -155,8 +191,16 @@ pub fn check(name: &str) -> Outcome {
     run(&["check", &path])
 }
 
-/// The `mdbook` CLI (0.5.x), or `None` after a loud skip message.
+/// The `mdbook` CLI (0.5.x), or `None` after a skip message.
 pub fn mdbook_cli() -> Option<PathBuf> {
+    let found = find_mdbook();
+    if found.is_none() {
+        missing(&MDBOOK);
+    }
+    found
+}
+
+fn find_mdbook() -> Option<PathBuf> {
     let candidates = std::env::var_os("PATH")
         .map(|p| {
             std::env::split_paths(&p)
@@ -177,10 +221,6 @@ pub fn mdbook_cli() -> Option<PathBuf> {
             return Some(candidate);
         }
     }
-    missing(
-        "the mdbook 0.5 CLI",
-        "cargo install mdbook --version 0.5.4 --locked",
-    );
     None
 }
 
@@ -270,17 +310,20 @@ pub struct Browser {
 
 type Socket = tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>;
 
-/// Debian's Chromium, or `None` after a loud skip message.
+/// Debian's Chromium, or `None` after a skip message.
 pub fn browser() -> Option<Browser> {
-    let exe = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .map(PathBuf::from)
-        .find(|p| p.is_file());
-    let Some(exe) = exe else {
-        missing("Chromium", "apt-get install -y chromium chromium-driver");
+    let Some(exe) = find_chromium() else {
+        missing(&CHROMIUM);
         return None;
     };
     Some(Browser::launch(&exe))
+}
+
+fn find_chromium() -> Option<PathBuf> {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
 }
 
 impl Browser {
