@@ -67,11 +67,37 @@ pub(crate) fn status(root: &Path, asset: &Asset) -> Status {
 }
 
 /// Whether every asset of the book at `root` is there and current.
-// For the pipeline, which decides from it whether pages load the installed
-// copies; nothing calls it yet.
-#[allow(dead_code)]
 pub(crate) fn all_current(root: &Path) -> bool {
     ALL.iter().all(|a| status(root, a) == Status::Current)
+}
+
+/// Whether `[output.html]` loads every asset.
+pub(crate) fn all_registered(html: &mdbook_preprocessor::config::HtmlConfig) -> bool {
+    let has = |list: &[std::path::PathBuf], asset: &Asset| {
+        list.iter().any(|p| p == Path::new(asset.path))
+    };
+    has(&html.additional_css, &CSS) && has(&html.additional_js, &JS)
+}
+
+/// What is wrong with the book's installed assets, for a build that reads
+/// them from the book (the `mdbook` CLI): `None` when they are in place.
+pub(crate) fn problem(
+    root: &Path,
+    html: &mdbook_preprocessor::config::HtmlConfig,
+) -> Option<String> {
+    let state = ALL
+        .iter()
+        .map(|a| (a, status(root, a)))
+        .find(|(_, s)| *s != Status::Current);
+    let what = match state {
+        Some((asset, Status::Missing)) => format!("`{}` is missing", asset.path),
+        Some((asset, _)) => format!("`{}` is not this version's", asset.path),
+        None if !all_registered(html) => "book.toml's [output.html] does not load them".to_string(),
+        None => return None,
+    };
+    Some(format!(
+        "the reader's CSS/JS are not installed in the book: {what}"
+    ))
 }
 
 #[cfg(test)]

@@ -51,20 +51,6 @@ pub(crate) trait Directive: Sync {
     fn templates(&self) -> &'static [Template] {
         &[]
     }
-
-    /// The CSS and JavaScript its HTML needs in the reader's browser.
-    fn assets(&self) -> Assets {
-        Assets::default()
-    }
-}
-
-/// A directive's CSS and JavaScript.
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct Assets {
-    /// Styles.
-    pub(crate) css: &'static str,
-    /// Behaviour.
-    pub(crate) js: &'static str,
 }
 
 /// The book as every directive sees it while collecting and validating.

@@ -70,7 +70,11 @@ impl Preprocessor for Handbook {
 
     fn run(&self, ctx: &PreprocessorContext, book: Book) -> anyhow::Result<Book> {
         let format = MessageFormat::from_env().map_err(anyhow::Error::msg)?;
-        HandbookReporting(format).run(ctx, book)
+        HandbookReporting {
+            format,
+            installed_assets: false,
+        }
+        .run(ctx, book)
     }
 
     /// Every renderer is supported: non-HTML renderers get plain markdown.
@@ -79,8 +83,13 @@ impl Preprocessor for Handbook {
     }
 }
 
-/// [`Handbook`], printing its diagnostics in a given format (`build --message-format`).
-struct HandbookReporting(MessageFormat);
+/// [`Handbook`], printing its diagnostics in a given format (`build
+/// --message-format`), and for the `mdbook` CLI also checking that the
+/// reader's assets are installed in the book.
+struct HandbookReporting {
+    format: MessageFormat,
+    installed_assets: bool,
+}
 
 impl Preprocessor for HandbookReporting {
     fn name(&self) -> &str {
@@ -88,8 +97,11 @@ impl Preprocessor for HandbookReporting {
     }
 
     fn run(&self, ctx: &PreprocessorContext, book: Book) -> anyhow::Result<Book> {
-        let (book, diags) = preprocess(ctx, book);
-        report(&diags, self.0)?;
+        let (book, mut diags) = preprocess(ctx, book);
+        if self.installed_assets {
+            check_installed_assets(ctx, &mut diags);
+        }
+        report(&diags, self.format)?;
         book.context("the handbook has errors")
     }
 
@@ -210,7 +222,6 @@ fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> V
         markdown: &markdown_options,
         pages: &pages,
         directives: &directives,
-        assets: render::assets::page_assets(&directives),
     };
     let outputs = pages.iter().map(|p| render.chapter(p, diags)).collect();
     if diags.failed() {
@@ -226,8 +237,6 @@ struct Rendering<'a> {
     markdown: &'a mdbook_markdown::MarkdownOptions,
     pages: &'a [Page],
     directives: &'a [Box<dyn Directive>],
-    /// What every page with handbook output gets appended (HTML only).
-    assets: String,
 }
 
 impl Rendering<'_> {
@@ -268,13 +277,7 @@ impl Rendering<'_> {
                 Output::Failed(message) => failures.push((page.span(edit.range), message)),
             }
         }
-        let output = (!splices.is_empty()).then(|| {
-            let mut output = markdown::splice(text, splices);
-            if html {
-                output.push_str(&self.assets);
-            }
-            output
-        });
+        let output = (!splices.is_empty()).then(|| markdown::splice(text, splices));
         // A broken template override is reported once per message.
         let mut reported = HashSet::new();
         for (span, message) in failures {
@@ -295,12 +298,13 @@ pub fn run_stdin(mut input: impl Read, output: impl Write) -> anyhow::Result<()>
     input
         .read_to_end(&mut json)
         .context("could not read the book from stdin")?;
-    let (ctx, book) = mdbook_preprocessor::parse_input(json.as_slice()).map_err(|e| {
-        anyhow::anyhow!(
-            "stdin is not mdBook's preprocessor input ({}); run this through `mdbook build`, or use `mdbook-handbook build`",
-            e.root_cause()
-        )
-    })?;
+    let (ctx, book): (PreprocessorContext, Book) =
+        serde_json::from_slice(&json).map_err(|e| {
+            anyhow::anyhow!(
+                "stdin is not mdBook's preprocessor input ({e}); run this through `mdbook build`, or use `mdbook-handbook build`"
+            )
+        })?;
+    drop(json);
     let supported = semver::VersionReq::parse(SUPPORTED_MDBOOK).expect("valid requirement");
     match semver::Version::parse(&ctx.mdbook_version) {
         Ok(v) if supported.matches(&v) => {}
@@ -309,9 +313,43 @@ pub fn run_stdin(mut input: impl Read, output: impl Write) -> anyhow::Result<()>
             ctx.mdbook_version
         ),
     }
-    let book = Handbook.run(&ctx, book)?;
-    serde_json::to_writer(output, &book).context("could not write the book to stdout")?;
+    let format = MessageFormat::from_env().map_err(anyhow::Error::msg)?;
+    let handbook = HandbookReporting {
+        format,
+        installed_assets: true,
+    };
+    let book = handbook.run(&ctx, book)?;
+    let mut output = std::io::BufWriter::with_capacity(1 << 16, output);
+    serde_json::to_writer(&mut output, &book).context("could not write the book to stdout")?;
+    output
+        .flush()
+        .context("could not write the book to stdout")?;
     Ok(())
+}
+
+/// The `mdbook` CLI's HTML renderer loads the reader's CSS/JS from the book
+/// itself: they must be installed (the in-process `build` brings its own).
+fn check_installed_assets(ctx: &PreprocessorContext, diags: &mut Diagnostics) {
+    if Format::for_renderer(&ctx.renderer) != Format::Html {
+        return;
+    }
+    let html = ctx
+        .config
+        .get("output.html")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let Some(problem) = assets::problem(&ctx.root, &html) else {
+        return;
+    };
+    let text = std::fs::read_to_string(ctx.root.join("book.toml")).unwrap_or_default();
+    let source = diags.add_source("book.toml", text);
+    diags
+        .file_problem(diagnostics::Severity::Error, source, problem)
+        .help(format!(
+            "run `mdbook-handbook install {}` (it writes them and registers them in book.toml), or build with `mdbook-handbook build`",
+            ctx.root.display()
+        ));
 }
 
 /// The mdBook versions this preprocessor is built for.
@@ -354,7 +392,10 @@ pub fn build_as(root: &Path, dest_dir: Option<&Path>, format: MessageFormat) -> 
         // As `mdbook build --dest-dir`: relative to the book's root.
         book.config.build.build_dir = root.join(dest);
     }
-    book.with_preprocessor(HandbookReporting(format));
+    book.with_preprocessor(HandbookReporting {
+        format,
+        installed_assets: false,
+    });
     private::keep_data_out_of_the_site(&mut book);
     book.build()?;
     Ok(())

@@ -8,12 +8,25 @@ use mdbook_preprocessor::PreprocessorContext;
 use std::path::Path;
 use support::{Outcome, build, check, fixture, mdbook_cli, run, run_with_stdin};
 
-/// The `[context, book]` JSON mdBook writes to a preprocessor's stdin.
-fn preprocessor_input(name: &str, renderer: &str) -> Vec<u8> {
-    let book = mdbook_driver::MDBook::load(fixture(name)).expect("load fixture");
+/// The `[context, book]` JSON mdBook writes to a preprocessor's stdin, for
+/// a copy of fixture `name` with the reader's assets installed (as the
+/// `mdbook` CLI route needs them); the copy lives as long as the guard.
+fn preprocessor_input(name: &str, renderer: &str) -> (tempfile::TempDir, Vec<u8>) {
+    let dir = installed_copy(name);
+    let book = mdbook_driver::MDBook::load(dir.path()).expect("load fixture");
     let ctx =
         PreprocessorContext::new(book.root.clone(), book.config.clone(), renderer.to_string());
-    serde_json::to_vec(&(ctx, book.book)).expect("serialize input")
+    let input = serde_json::to_vec(&(ctx, book.book)).expect("serialize input");
+    (dir, input)
+}
+
+/// A copy of fixture `name` after `mdbook-handbook install`.
+fn installed_copy(name: &str) -> tempfile::TempDir {
+    let dir = copy_fixture(name);
+    let root = dir.path().to_str().expect("utf-8 temp path").to_string();
+    let out = run(&["install", &root]);
+    assert!(out.success, "{}", out.stderr);
+    dir
 }
 
 fn chapter<'a>(book: &'a Book, file: &str) -> &'a str {
@@ -36,7 +49,7 @@ fn supports_answers_the_handshake() {
 
 #[test]
 fn stdin_protocol_expands_directives_and_passes_the_rest_through() {
-    let input = preprocessor_input("basic", "html");
+    let (_dir, input) = preprocessor_input("basic", "html");
     let out = run_with_stdin(&[], Some(&input), &[]);
     assert!(out.success, "{}", out.stderr);
     let book: Book = serde_json::from_str(&out.stdout).expect("book JSON on stdout");
@@ -53,7 +66,7 @@ fn stdin_protocol_expands_directives_and_passes_the_rest_through() {
 
 #[test]
 fn stdin_protocol_uses_markdown_for_other_renderers() {
-    let input = preprocessor_input("basic", "markdown");
+    let (_dir, input) = preprocessor_input("basic", "markdown");
     let out = run_with_stdin(&[], Some(&input), &[]);
     assert!(out.success, "{}", out.stderr);
     let book: Book = serde_json::from_str(&out.stdout).unwrap();
@@ -66,7 +79,8 @@ fn stdin_protocol_uses_markdown_for_other_renderers() {
 
 #[test]
 fn an_mdbook_other_than_0_5_gets_a_warning_not_a_failure() {
-    let book = mdbook_driver::MDBook::load(fixture("basic")).unwrap();
+    let dir = installed_copy("basic");
+    let book = mdbook_driver::MDBook::load(dir.path()).unwrap();
     let mut ctx = PreprocessorContext::new(book.root.clone(), book.config.clone(), "html".into());
     ctx.mdbook_version = "0.4.40".into();
     let input = serde_json::to_vec(&(ctx, book.book)).unwrap();
@@ -78,7 +92,7 @@ fn an_mdbook_other_than_0_5_gets_a_warning_not_a_failure() {
         "{}",
         out.stderr
     );
-    let current = preprocessor_input("basic", "html");
+    let (_dir, current) = preprocessor_input("basic", "html");
     let out = run_with_stdin(&[], Some(&current), &[]);
     assert!(
         !out.stderr.contains("is called by mdBook"),
@@ -305,6 +319,8 @@ fn cli_book(extra: &str) -> tempfile::TempDir {
         &format!("[preprocessor.handbook]\ncommand = {exe:?}"),
     );
     std::fs::write(dir.path().join("book.toml"), format!("{toml}\n{extra}\n")).unwrap();
+    let out = run(&["install", dir.path().to_str().expect("utf-8 temp path")]);
+    assert!(out.success, "{}", out.stderr);
     dir
 }
 
@@ -443,4 +459,46 @@ fn preformatted_code_in_expanded_html_keeps_its_indentation_and_blank_lines() {
     let page = built.main("glossary.html");
     assert!(page.contains("void isr(void) {\n    flag = 1;\n"), "{page}");
     assert!(page.contains("<span></span>\n}"), "{page}");
+}
+
+/// The `mdbook` CLI loads the reader's CSS/JS from the book: without them
+/// installed (or with a stale copy) the HTML route fails and names the
+/// command; other renderers need none.
+#[test]
+fn the_cli_route_needs_the_installed_assets_and_names_the_command() {
+    let dir = copy_fixture("basic");
+    let input = |renderer: &str| {
+        let book = mdbook_driver::MDBook::load(dir.path()).unwrap();
+        let ctx = PreprocessorContext::new(book.root.clone(), book.config.clone(), renderer.into());
+        serde_json::to_vec(&(ctx, book.book)).unwrap()
+    };
+    let out = run_with_stdin(&[], Some(&input("html")), &[]);
+    assert!(!out.success);
+    assert!(
+        out.stderr
+            .contains("`theme/handbook/handbook.css` is missing"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(&format!(
+            "run `mdbook-handbook install {}`",
+            dir.path().display()
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(run_with_stdin(&[], Some(&input("markdown")), &[]).success);
+
+    let root = dir.path().to_str().unwrap();
+    assert!(run(&["install", root]).success);
+    assert!(run_with_stdin(&[], Some(&input("html")), &[]).success);
+    std::fs::write(dir.path().join("theme/handbook/handbook.js"), "// old").unwrap();
+    let out = run_with_stdin(&[], Some(&input("html")), &[]);
+    assert!(!out.success);
+    assert!(
+        out.stderr.contains("is not this version's"),
+        "{}",
+        out.stderr
+    );
 }

@@ -158,3 +158,19 @@ fn screenshots() {
     tab.wait_for("[...document.querySelectorAll('.handbook-term-tip')].some(t => t.getClientRects().length > 0)");
     tab.screenshot(&dir.join("term.png"));
 }
+
+/// `mdbook build` in this checkout loads the installed CSS/JS: they must be
+/// this version's (run `cargo run --release -- install .` after changing
+/// `assets/`).
+#[test]
+fn the_installed_assets_are_current_for_the_mdbook_cli() {
+    let book = mdbook_driver::MDBook::load(support::crate_root()).expect("the handbook loads");
+    let ctx = mdbook_preprocessor::PreprocessorContext::new(
+        book.root.clone(),
+        book.config.clone(),
+        "html".into(),
+    );
+    let input = serde_json::to_vec(&(ctx, book.book)).unwrap();
+    let out = support::run_with_stdin(&[], Some(&input), &[]);
+    assert!(out.success, "{}", out.stderr);
+}

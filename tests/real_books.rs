@@ -120,6 +120,12 @@ fn real_mdbook_cli_output_is_the_same_with_and_without_the_preprocessor() {
         ("without", format!("{book}\n{outputs}")),
     ] {
         std::fs::write(dir.path().join("book.toml"), toml).unwrap();
+        let root = dir.path().to_str().unwrap();
+        let installed = std::process::Command::new(exe)
+            .args(["install", root])
+            .output()
+            .unwrap();
+        assert!(installed.status.success());
         let out = std::process::Command::new(&mdbook)
             .args(["build", "--dest-dir", name])
             .current_dir(dir.path())

@@ -29,7 +29,7 @@ mod render;
 
 use crate::attrs::Id;
 use crate::diagnostics::Diagnostics;
-use crate::directive::{Assets, BookCx, Directive, Edit, Facts};
+use crate::directive::{BookCx, Directive, Edit, Facts};
 use crate::pages::Page;
 use crate::render::{RenderCx, Template};
 use serde::Deserialize;
@@ -48,12 +48,6 @@ const TEMPLATES: &[Template] = &[
     ),
     ("checklists", include_str!("../../templates/checklists.hbs")),
 ];
-
-/// Styles for checklists.
-const CSS: &str = include_str!("../../assets/checklist.css");
-
-/// Behaviour for checklists: saved ticks, progress, reset, copy as markdown.
-const JS: &str = include_str!("../../assets/checklist.js");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -96,10 +90,6 @@ impl Directive for Checklists {
 
     fn templates(&self) -> &'static [Template] {
         TEMPLATES
-    }
-
-    fn assets(&self) -> Assets {
-        Assets { css: CSS, js: JS }
     }
 
     /// Parses every checklist block, reporting every problem. Checklists

@@ -26,7 +26,7 @@ mod tests;
 
 use crate::config::{AutoLink, Config};
 use crate::diagnostics::{Diagnostics, SourceId};
-use crate::directive::{Assets, BookCx, Directive, Edit, Facts};
+use crate::directive::{BookCx, Directive, Edit, Facts};
 use crate::markdown::TermRef;
 use crate::pages::Page;
 use crate::render::{Format, Fragment, RenderCx, Template, TermRenderer};
@@ -44,13 +44,6 @@ const TEMPLATES: &[Template] = &[
         include_str!("../../templates/glossary-term.hbs"),
     ),
 ];
-
-/// Styles for term references and the glossary page.
-const CSS: &str = include_str!("../../assets/glossary.css");
-
-/// Behaviour for term references: tap to show, Escape to dismiss, and
-/// tooltips kept inside the viewport.
-const JS: &str = include_str!("../../assets/glossary.js");
 
 /// The fields an entry may have.
 const FIELDS: [&str; 5] = ["term", "abbr", "aliases", "definition", "see-also"];
@@ -190,10 +183,6 @@ impl Directive for Glossary {
 
     fn templates(&self) -> &'static [Template] {
         TEMPLATES
-    }
-
-    fn assets(&self) -> Assets {
-        Assets { css: CSS, js: JS }
     }
 
     /// Reads and checks `glossary.toml`, and collects the chapters'

@@ -1,8 +1,7 @@
 //! What directives turn into: the output format, the templates (embedded,
 //! overridable from the book's `theme/handbook/`), the one inline renderer
-//! for directive text, the escapers, and the CSS/JS the reader gets.
+//! for directive text, and the escapers.
 
-pub(crate) mod assets;
 pub(crate) mod escape;
 pub(crate) mod inline;
 mod templates;

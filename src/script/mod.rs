@@ -35,7 +35,7 @@ mod tests;
 use crate::attrs::Id;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostics, Span};
-use crate::directive::{Assets, BookCx, Directive, Edit, Facts};
+use crate::directive::{BookCx, Directive, Edit, Facts};
 use crate::pages::Page;
 use crate::render::{RenderCx, Template};
 use serde::Deserialize;
@@ -55,12 +55,6 @@ const TEMPLATES: &[Template] = &[
         include_str!("../../templates/script-details.hbs"),
     ),
 ];
-
-/// Styles for scripts.
-const CSS: &str = include_str!("../../assets/script.css");
-
-/// Behaviour for scripts: details form, copy as text, rehearsal mode.
-const JS: &str = include_str!("../../assets/script.js");
 
 /// Speaker styles (colours) before they repeat.
 const STYLES: usize = 6;
@@ -152,10 +146,6 @@ impl Directive for Scripts {
 
     fn templates(&self) -> &'static [Template] {
         TEMPLATES
-    }
-
-    fn assets(&self) -> Assets {
-        Assets { css: CSS, js: JS }
     }
 
     fn collect(&mut self, book: &BookCx, facts: &mut Facts, diags: &mut Diagnostics) {

@@ -1,0 +1,796 @@
+/* Shared by the handbook's directives: copying text to the clipboard. */
+(function () {
+    "use strict";
+    if (window.handbookCopyText) {
+        return;
+    }
+
+    // The older copy command, for pages where the Clipboard API is refused.
+    function copyByCommand(text) {
+        var area = document.createElement("textarea");
+        area.value = text;
+        area.setAttribute("readonly", "");
+        area.style.position = "fixed";
+        area.style.top = "0";
+        area.style.opacity = "0";
+        document.body.appendChild(area);
+        area.select();
+        var ok = false;
+        try {
+            ok = document.execCommand("copy");
+        } catch (e) {
+            ok = false;
+        }
+        document.body.removeChild(area);
+        return ok;
+    }
+
+    // Resolves to whether `text` reached the clipboard.
+    window.handbookCopyText = function (text) {
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+            return navigator.clipboard.writeText(text).then(
+                function () {
+                    return true;
+                },
+                function () {
+                    return copyByCommand(text);
+                }
+            );
+        }
+        return Promise.resolve(copyByCommand(text));
+    };
+})();
+/* Glossary references: the tooltip is in the page already and CSS shows it
+   on hover and focus. This adds tap-to-show on touch screens (a second tap
+   follows the link), Escape to dismiss, and pins a shown tooltip to the
+   viewport next to its reference: inside the window, above the reference
+   when there is no room below, never clipped by a scrolling table. */
+(function () {
+    "use strict";
+    if (window.handbookGlossary) {
+        return;
+    }
+    window.handbookGlossary = true;
+
+    var OPEN = "handbook-ref-open";
+    var DISMISSED = "handbook-ref-dismissed";
+    var PLACED = "handbook-tip-placed";
+    var ABOVE = "handbook-tip-above";
+    var MARGIN = 8;
+    var GAP = 6;
+    var lastPointer = "mouse";
+
+    function refOf(node) {
+        return node && node.closest ? node.closest(".handbook-ref") : null;
+    }
+
+    function shownRefs() {
+        return document.querySelectorAll(
+            ".handbook-ref:hover, .handbook-ref:focus-within, .handbook-ref." + OPEN
+        );
+    }
+
+    // Pins the shown tooltip of `ref` to the viewport: below the reference's
+    // first line, moved left to fit, or above when there is no room below.
+    function place(ref) {
+        var tip = ref.querySelector(".handbook-term-tip");
+        var term = ref.querySelector(".handbook-term");
+        if (!tip || !term || getComputedStyle(tip).display === "none") {
+            return;
+        }
+        ref.classList.add(PLACED);
+        ref.classList.remove(ABOVE);
+        var lines = term.getClientRects();
+        var anchor = lines.length ? lines[0] : term.getBoundingClientRect();
+        var width = document.documentElement.clientWidth;
+        var height = window.innerHeight;
+        var w = tip.offsetWidth;
+        var h = tip.offsetHeight;
+        var x = Math.max(MARGIN, Math.min(anchor.left, width - MARGIN - w));
+        var y = anchor.bottom + GAP;
+        if (y + h > height - MARGIN && anchor.top - GAP - h >= MARGIN) {
+            y = anchor.top - GAP - h;
+            ref.classList.add(ABOVE);
+        }
+        tip.style.setProperty("--handbook-tip-x", x + "px");
+        tip.style.setProperty("--handbook-tip-y", y + "px");
+        // A transformed ancestor makes `fixed` relative to itself: correct
+        // by what actually happened.
+        var rect = tip.getBoundingClientRect();
+        if (Math.abs(rect.left - x) > 0.5 || Math.abs(rect.top - y) > 0.5) {
+            tip.style.setProperty("--handbook-tip-x", 2 * x - rect.left + "px");
+            tip.style.setProperty("--handbook-tip-y", 2 * y - rect.top + "px");
+        }
+    }
+
+    function show(ref) {
+        ref.classList.remove(DISMISSED);
+        place(ref);
+    }
+
+    function closeAll(except) {
+        var open = document.querySelectorAll(".handbook-ref." + OPEN);
+        for (var i = 0; i < open.length; i++) {
+            if (open[i] !== except) {
+                open[i].classList.remove(OPEN);
+            }
+        }
+    }
+
+    document.addEventListener("mouseover", function (event) {
+        var ref = refOf(event.target);
+        if (ref && !ref.contains(event.relatedTarget)) {
+            show(ref);
+        }
+    });
+
+    document.addEventListener("mouseout", function (event) {
+        var ref = refOf(event.target);
+        if (ref && !ref.contains(event.relatedTarget)) {
+            ref.classList.remove(DISMISSED);
+        }
+    });
+
+    document.addEventListener("focusin", function (event) {
+        var ref = refOf(event.target);
+        if (ref) {
+            show(ref);
+        }
+    });
+
+    document.addEventListener("focusout", function (event) {
+        var ref = refOf(event.target);
+        if (ref && !ref.contains(event.relatedTarget)) {
+            ref.classList.remove(OPEN, DISMISSED);
+        }
+    });
+
+    document.addEventListener("pointerdown", function (event) {
+        lastPointer = event.pointerType || "mouse";
+    }, true);
+
+    // On touch, the first tap on a reference shows its definition; a second
+    // tap follows the link. A tap anywhere else closes it.
+    document.addEventListener("click", function (event) {
+        if (lastPointer !== "touch") {
+            return;
+        }
+        var term = event.target.closest ? event.target.closest(".handbook-term") : null;
+        var ref = refOf(term);
+        if (!ref) {
+            if (!refOf(event.target)) {
+                closeAll(null);
+            }
+            return;
+        }
+        if (!ref.classList.contains(OPEN)) {
+            event.preventDefault();
+            closeAll(ref);
+            ref.classList.add(OPEN);
+            show(ref);
+        }
+    });
+
+    document.addEventListener("keydown", function (event) {
+        if (event.key !== "Escape") {
+            return;
+        }
+        var shown = shownRefs();
+        for (var i = 0; i < shown.length; i++) {
+            shown[i].classList.remove(OPEN);
+            shown[i].classList.add(DISMISSED);
+        }
+    });
+
+    // A pinned tooltip follows its reference when anything scrolls.
+    var pending = false;
+    function replace() {
+        if (pending) {
+            return;
+        }
+        pending = true;
+        window.requestAnimationFrame(function () {
+            pending = false;
+            var shown = shownRefs();
+            for (var i = 0; i < shown.length; i++) {
+                place(shown[i]);
+            }
+        });
+    }
+    window.addEventListener("scroll", replace, { capture: true, passive: true });
+    window.addEventListener("resize", replace, { passive: true });
+})();
+/* scripts: the reader's details fill every placeholder, copy as text, rehearsal mode */
+(function () {
+    'use strict';
+    if (window.handbookScriptsReady) {
+        return;
+    }
+    window.handbookScriptsReady = true;
+
+    // The reader's details, one record per book (books may share an origin).
+    var KEY = 'handbook-placeholders:' + bookRoot();
+    var values = load();
+
+    function bookRoot() {
+        var root = '';
+        try {
+            /* global path_to_root: defined by mdBook's page template */
+            root = typeof path_to_root === 'string' ? path_to_root : '';
+        } catch (e) {
+            root = '';
+        }
+        try {
+            return new URL(root || './', window.location.href).pathname;
+        } catch (e) {
+            return '/';
+        }
+    }
+
+    function load() {
+        try {
+            var parsed = JSON.parse(window.localStorage.getItem(KEY) || '{}');
+            return parsed && typeof parsed === 'object' ? parsed : {};
+        } catch (e) {
+            return {};
+        }
+    }
+
+    function save() {
+        try {
+            window.localStorage.setItem(KEY, JSON.stringify(values));
+        } catch (e) {
+            /* private mode: the details last until the page is left */
+        }
+    }
+
+    function each(list, f) {
+        Array.prototype.forEach.call(list, f);
+    }
+
+    function valueOf(label) {
+        var v = values[label];
+        return typeof v === 'string' ? v.trim() : '';
+    }
+
+    function inputs() {
+        return document.querySelectorAll('.handbook-details input[data-placeholder]');
+    }
+
+    // Shows every placeholder, form field and progress count as the details say.
+    function paint(except) {
+        each(document.querySelectorAll('.handbook-placeholder'), function (el) {
+            var label = el.getAttribute('data-placeholder');
+            var v = valueOf(label);
+            el.textContent = v || label;
+            el.classList.toggle('handbook-placeholder-filled', v !== '');
+            el.classList.toggle('handbook-placeholder-empty', v === '');
+        });
+        each(inputs(), function (input) {
+            var v = values[input.getAttribute('data-placeholder')] || '';
+            if (input !== except && input.value !== v) {
+                input.value = v;
+            }
+        });
+        each(document.querySelectorAll('.handbook-details'), function (details) {
+            var fields = details.querySelectorAll('input[data-placeholder]');
+            var filled = 0;
+            each(fields, function (input) {
+                if (valueOf(input.getAttribute('data-placeholder'))) {
+                    filled += 1;
+                }
+            });
+            var progress = details.querySelector('.handbook-details-progress');
+            if (progress) {
+                progress.textContent = '(' + filled + ' of ' + fields.length + ' filled in)';
+            }
+        });
+    }
+
+    function status(script, message) {
+        var el = script.querySelector('.handbook-script-status');
+        if (el) {
+            el.textContent = message;
+        }
+    }
+
+    // The plain text of an element, placeholders filled in, without the
+    // parts only screen readers or the interactive page need.
+    function plain(el) {
+        var clone = el.cloneNode(true);
+        each(clone.querySelectorAll('.handbook-placeholder'), function (ph) {
+            var label = ph.getAttribute('data-placeholder');
+            ph.textContent = valueOf(label) || '[' + label + ']';
+        });
+        each(clone.querySelectorAll('[hidden], [role="tooltip"], [aria-hidden="true"], .handbook-script-sr, button, script, style, template'), function (n) {
+            n.parentNode.removeChild(n);
+        });
+        return clone.textContent.replace(/\s+/g, ' ').trim();
+    }
+
+    // The script as text: `Speaker: text` lines, directions in parentheses,
+    // a blank line between beats.
+    function scriptText(script) {
+        var blocks = [];
+        var title = script.querySelector('.handbook-script-title');
+        if (title) {
+            blocks.push(plain(title));
+        }
+        each(script.querySelectorAll('.handbook-script-beat'), function (beat) {
+            var lines = [];
+            each(beat.children, function (item) {
+                if (item.classList.contains('handbook-line')) {
+                    var text = item.querySelector('.handbook-line-text');
+                    lines.push(item.getAttribute('data-speaker') + ': ' + plain(text));
+                } else if (item.classList.contains('handbook-direction')) {
+                    lines.push(plain(item));
+                }
+            });
+            if (lines.length) {
+                blocks.push(lines.join('\n'));
+            }
+        });
+        return blocks.join('\n\n') + '\n';
+    }
+
+    function copy(script) {
+        var text = scriptText(script);
+        var lines = text.split('\n').filter(function (l) { return l.trim() !== ''; }).length;
+        var done = function (ok) {
+            var box = script.querySelector('.handbook-script-copybox');
+            if (ok) {
+                if (box) {
+                    box.parentNode.removeChild(box);
+                }
+                status(script, 'Copied ' + lines + ' lines to the clipboard.');
+                return;
+            }
+            // No clipboard access: show the text to copy by hand.
+            if (!box) {
+                box = document.createElement('textarea');
+                box.className = 'handbook-script-copybox';
+                box.setAttribute('readonly', '');
+                box.setAttribute('aria-label', 'The script as text');
+                script.querySelector('.handbook-script-tools').after(box);
+            }
+            box.value = text;
+            box.focus();
+            box.select();
+            status(script, 'Copying is blocked here: the text is selected below, press Ctrl+C (or \u2318C) to copy it.');
+        };
+        window.handbookCopyText(text).then(done);
+    }
+
+    // Rehearsal: the chosen speaker's lines are hidden behind buttons and
+    // revealed one at a time.
+    function rehearse(script, speaker) {
+        each(script.querySelectorAll('.handbook-reveal'), function (b) {
+            b.parentNode.removeChild(b);
+        });
+        each(script.querySelectorAll('.handbook-line'), function (line) {
+            line.classList.remove('handbook-line-hidden', 'handbook-line-revealed');
+        });
+        var next = script.querySelector('.handbook-script-next');
+        script.classList.toggle('handbook-rehearsing', speaker !== '');
+        if (speaker === '') {
+            next.hidden = true;
+            status(script, 'Showing every line.');
+            return;
+        }
+        var hidden = 0;
+        each(script.querySelectorAll('.handbook-line'), function (line) {
+            if (line.getAttribute('data-speaker') !== speaker) {
+                return;
+            }
+            hidden += 1;
+            line.classList.add('handbook-line-hidden');
+            var button = document.createElement('button');
+            button.type = 'button';
+            button.className = 'handbook-reveal';
+            button.textContent = 'Say it, then reveal';
+            button.setAttribute('aria-label', 'Hidden line of ' + speaker + ', press to reveal');
+            line.querySelector('.handbook-speaker').after(button);
+        });
+        next.hidden = false;
+        next.disabled = hidden === 0;
+        status(script, hidden + (hidden === 1 ? ' line' : ' lines') + ' of ' + speaker + ' hidden: say each one, then reveal it.');
+    }
+
+    function reveal(line, focusNext) {
+        var script = line.closest('.handbook-script');
+        var button = line.querySelector('.handbook-reveal');
+        if (button) {
+            button.parentNode.removeChild(button);
+        }
+        line.classList.remove('handbook-line-hidden');
+        line.classList.add('handbook-line-revealed');
+        var text = plain(line.querySelector('.handbook-line-text'));
+        var rest = script.querySelectorAll('.handbook-line-hidden');
+        var next = script.querySelector('.handbook-script-next');
+        if (rest.length === 0) {
+            next.disabled = true;
+            status(script, line.getAttribute('data-speaker') + ': ' + text + ' (last line: every line is revealed)');
+            if (focusNext) {
+                script.querySelector('.handbook-script-rehearse select').focus();
+            }
+            return;
+        }
+        status(script, line.getAttribute('data-speaker') + ': ' + text);
+        if (focusNext) {
+            rest[0].querySelector('.handbook-reveal').focus();
+        }
+    }
+
+    function setUp(script) {
+        if (script.hasAttribute('data-handbook-ready')) {
+            return;
+        }
+        script.setAttribute('data-handbook-ready', '');
+        each(script.querySelectorAll('.handbook-script-tools, .handbook-details'), function (el) {
+            el.hidden = false;
+        });
+        var select = script.querySelector('.handbook-script-rehearse select');
+        if (select) {
+            select.value = '';
+            select.addEventListener('change', function () {
+                rehearse(script, select.value);
+            });
+        }
+        script.addEventListener('click', function (e) {
+            var target = e.target;
+            if (target.closest('.handbook-script-copy')) {
+                copy(script);
+            } else if (target.closest('.handbook-script-next')) {
+                var first = script.querySelector('.handbook-line-hidden');
+                if (first) {
+                    reveal(first, false);
+                }
+            } else if (target.closest('.handbook-reveal')) {
+                reveal(target.closest('.handbook-line'), true);
+            } else if (target.closest('.handbook-details-clear')) {
+                values = {};
+                save();
+                paint(null);
+                status(script, 'Your details are cleared.');
+            } else if (target.closest('.handbook-placeholder')) {
+                openDetails(script, target.closest('.handbook-placeholder').getAttribute('data-placeholder'));
+            }
+        });
+    }
+
+    // Clicking a placeholder opens the script's details at its field.
+    function openDetails(script, label) {
+        var details = script.querySelector('.handbook-details');
+        if (!details) {
+            return;
+        }
+        details.open = true;
+        each(details.querySelectorAll('input[data-placeholder]'), function (input) {
+            if (input.getAttribute('data-placeholder') === label) {
+                input.focus();
+            }
+        });
+    }
+
+    document.addEventListener('input', function (e) {
+        var input = e.target;
+        if (!input.matches || !input.matches('.handbook-details input[data-placeholder]')) {
+            return;
+        }
+        var label = input.getAttribute('data-placeholder');
+        if (input.value.trim() === '') {
+            delete values[label];
+        } else {
+            values[label] = input.value;
+        }
+        save();
+        paint(input);
+    });
+
+    document.addEventListener('submit', function (e) {
+        if (e.target.matches && e.target.matches('.handbook-details-form')) {
+            e.preventDefault();
+        }
+    });
+
+    // Details changed in another tab.
+    window.addEventListener('storage', function (e) {
+        if (e.key === KEY || e.key === null) {
+            values = load();
+            paint(null);
+        }
+    });
+
+    function init() {
+        each(document.querySelectorAll('.handbook-script'), setUp);
+        paint(null);
+    }
+
+    // The print page holds every chapter: wait for all of them.
+    if (document.readyState === 'loading') {
+        document.addEventListener('DOMContentLoaded', init);
+    } else {
+        init();
+    }
+})();
+/* checklists: saved ticks, progress, reset, copy as markdown */
+(function () {
+  "use strict";
+  if (window.handbookChecklists) {
+    return; // every chapter (and print.html) carries this script: run once
+  }
+  window.handbookChecklists = true;
+
+  // One book's ticks never mix with another's on the same origin.
+  var bookRoot = "";
+  try {
+    /* global path_to_root */
+    // `path_to_root` is "" at the top level: resolve "./", not the page.
+    var toRoot = typeof path_to_root === "string" && path_to_root ? path_to_root : "./";
+    bookRoot = new URL(toRoot, location.href).pathname;
+  } catch (e) {
+    bookRoot = "";
+  }
+  var PREFIX = "handbook-checklist:" + bookRoot + ":";
+
+  // Ticks that differ from the book's defaults, per checklist id:
+  // { itemId: true|false }. Kept in memory when localStorage is unavailable.
+  var memory = {};
+
+  function read(id) {
+    var raw = memory[id];
+    try {
+      raw = localStorage.getItem(PREFIX + id);
+    } catch (e) {
+      /* private mode: memory only */
+    }
+    try {
+      var state = raw ? JSON.parse(raw) : {};
+      return state && typeof state === "object" && !Array.isArray(state) ? state : {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function write(id, state) {
+    var raw = Object.keys(state).length ? JSON.stringify(state) : null;
+    memory[id] = raw;
+    try {
+      if (raw === null) {
+        localStorage.removeItem(PREFIX + id);
+      } else {
+        localStorage.setItem(PREFIX + id, raw);
+      }
+    } catch (e) {
+      /* private mode: memory only */
+    }
+  }
+
+  function listsOf(id) {
+    return Array.prototype.filter.call(document.querySelectorAll(".handbook-checklist"), function (list) {
+      return list.getAttribute("data-handbook-checklist") === id;
+    });
+  }
+
+  function boxesOf(list) {
+    return Array.prototype.slice.call(list.querySelectorAll("input.handbook-checklist-box"));
+  }
+
+  // Shows the saved ticks and the progress in every rendering of checklist `id`.
+  function refresh(id) {
+    var state = read(id);
+    listsOf(id).forEach(function (list) {
+      var boxes = boxesOf(list);
+      var done = 0;
+      boxes.forEach(function (box) {
+        var item = box.getAttribute("data-item");
+        box.checked = Object.prototype.hasOwnProperty.call(state, item) ? state[item] === true : box.defaultChecked;
+        if (box.checked) {
+          done += 1;
+        }
+      });
+      var count = list.querySelector(".handbook-checklist-done");
+      if (count && count.textContent !== String(done)) {
+        count.textContent = String(done);
+      }
+      list.classList.toggle("handbook-checklist-complete", boxes.length > 0 && done === boxes.length);
+    });
+  }
+
+  function refreshAll() {
+    var seen = {};
+    document.querySelectorAll(".handbook-checklist").forEach(function (list) {
+      var id = list.getAttribute("data-handbook-checklist");
+      if (id && !seen[id]) {
+        seen[id] = true;
+        refresh(id);
+      }
+    });
+  }
+
+  function say(list, key) {
+    var status = list.querySelector(".handbook-checklist-status");
+    if (status) {
+      status.textContent = "";
+      var text = status.getAttribute(key) || "";
+      // A fresh text node, so screen readers announce a repeated message.
+      window.setTimeout(function () {
+        status.textContent = text;
+      }, 50);
+    }
+  }
+
+  // --- Copy as markdown -----------------------------------------------------
+
+  function escapeMarkdown(text) {
+    return text.replace(/([\\`*_[\]<])/g, "\\$1");
+  }
+
+  // The markdown of a label's rendered content.
+  function inlineMarkdown(node) {
+    var out = "";
+    node.childNodes.forEach(function (child) {
+      if (child.nodeType === Node.TEXT_NODE) {
+        out += escapeMarkdown(child.textContent.replace(/\s+/g, " "));
+        return;
+      }
+      if (child.nodeType !== Node.ELEMENT_NODE) {
+        return;
+      }
+      if (child.hidden || child.getAttribute("aria-hidden") === "true" || child.getAttribute("role") === "tooltip") {
+        return;
+      }
+      var inner = inlineMarkdown(child);
+      switch (child.tagName) {
+        case "EM":
+        case "I":
+          out += "*" + inner + "*";
+          break;
+        case "STRONG":
+        case "B":
+          out += "**" + inner + "**";
+          break;
+        case "DEL":
+        case "S":
+          out += "~~" + inner + "~~";
+          break;
+        case "CODE":
+          var code = child.textContent;
+          var fence = code.indexOf("`") >= 0 ? "``" : "`";
+          out += fence + (fence.length > 1 ? " " + code + " " : code) + fence;
+          break;
+        case "A":
+          out += child.classList.contains("handbook-term") ? inner : "[" + inner + "](" + child.href + ")";
+          break;
+        case "BR":
+          out += " ";
+          break;
+        default:
+          out += inner;
+      }
+    });
+    return out;
+  }
+
+  function itemsMarkdown(ul, depth) {
+    var out = "";
+    Array.prototype.forEach.call(ul.children, function (li) {
+      var box = li.querySelector(":scope > input.handbook-checklist-box");
+      var label = li.querySelector(":scope > label");
+      if (!box || !label) {
+        return;
+      }
+      var indent = new Array(depth + 1).join("  ");
+      out += indent + "- [" + (box.checked ? "x" : " ") + "] " + inlineMarkdown(label).trim() + "\n";
+      var nested = li.querySelector(":scope > ul");
+      if (nested) {
+        out += itemsMarkdown(nested, depth + 1);
+      }
+    });
+    return out;
+  }
+
+  function listMarkdown(list) {
+    var out = "";
+    var title = list.querySelector(".handbook-checklist-title");
+    if (title) {
+      out += "**" + escapeMarkdown(title.textContent.trim()) + "**\n\n";
+    }
+    var items = list.querySelector(":scope > ul.handbook-checklist-items");
+    return out + (items ? itemsMarkdown(items, 0) : "");
+  }
+
+  function copy(list, button) {
+    var text = listMarkdown(list);
+    var old = list.querySelector(".handbook-checklist-copy-text");
+    if (old) {
+      old.parentNode.removeChild(old);
+    }
+    return window.handbookCopyText(text).then(function (ok) {
+      button.focus();
+      if (ok) {
+        say(list, "data-copied");
+        return;
+      }
+      // Last resort: show the text, selected, for the reader to copy.
+      var area = document.createElement("textarea");
+      area.className = "handbook-checklist-copy-text";
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.setAttribute("aria-label", "Checklist as markdown");
+      area.rows = Math.min(12, text.split("\n").length);
+      list.querySelector(".handbook-checklist-actions").appendChild(area);
+      area.focus();
+      area.select();
+      say(list, "data-copy-failed");
+    });
+  }
+
+  // --- Events ---------------------------------------------------------------
+
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!(box instanceof HTMLInputElement) || !box.classList.contains("handbook-checklist-box")) {
+      return;
+    }
+    var list = box.closest(".handbook-checklist");
+    var id = list && list.getAttribute("data-handbook-checklist");
+    if (!id) {
+      return;
+    }
+    var state = read(id);
+    var item = box.getAttribute("data-item");
+    if (box.checked === box.defaultChecked) {
+      delete state[item]; // back to the default: follow the book again
+    } else {
+      state[item] = box.checked;
+    }
+    write(id, state);
+    refresh(id);
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target instanceof Element && event.target.closest("button[data-handbook-action]");
+    var list = button && button.closest(".handbook-checklist");
+    var id = list && list.getAttribute("data-handbook-checklist");
+    if (!id) {
+      return;
+    }
+    if (button.getAttribute("data-handbook-action") === "reset") {
+      write(id, {});
+      refresh(id);
+      say(list, "data-reset");
+    } else if (button.getAttribute("data-handbook-action") === "copy") {
+      copy(list, button);
+    }
+  });
+
+  // Ticks made in another tab or window.
+  window.addEventListener("storage", function (event) {
+    if (event.key === null) {
+      refreshAll();
+    } else if (event.key.indexOf(PREFIX) === 0) {
+      refresh(event.key.slice(PREFIX.length));
+    }
+  });
+
+  // Back/forward cache: the ticks may have changed on another page.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      refreshAll();
+    }
+  });
+
+  function init() {
+    document.querySelectorAll(".handbook-checklist-actions[hidden]").forEach(function (actions) {
+      actions.hidden = false;
+    });
+    refreshAll();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
