@@ -15,6 +15,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod attrs;
+mod build;
 pub mod checklist;
 pub mod config;
 pub mod diagnostics;
@@ -37,6 +38,8 @@ use std::collections::HashMap;
 use std::io::{IsTerminal, Read, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+
+pub use build::build;
 
 /// The preprocessor, for mdBook's `with_preprocessor` or the stdin protocol.
 pub struct Handbook;
@@ -440,47 +443,10 @@ pub fn run_stdin(mut input: impl Read, output: impl Write) -> anyhow::Result<()>
 /// The mdBook versions this preprocessor is built for.
 pub const SUPPORTED_MDBOOK: &str = "0.5";
 
-/// Loads the book at `root` and its configuration, checking what mdBook
-/// itself would only log.
-fn load_book(root: &Path) -> anyhow::Result<mdbook_driver::MDBook> {
-    let book_toml = root.join("book.toml");
-    if !book_toml.is_file() {
-        bail!(
-            "no book.toml in `{}`: is this a book's root?",
-            root.display()
-        );
-    }
-    let mut config = mdbook_driver::config::Config::from_disk(&book_toml)
-        .with_context(|| format!("could not load `{}`", book_toml.display()))?;
-    config.update_from_env()?;
-    if let Err(e) = config.get::<mdbook_driver::config::HtmlConfig>("output.html") {
-        bail!("book.toml: invalid [output.html]: {}", e.root_cause());
-    }
-    // Make sure the handbook runs before `links`, as the repo's book.toml says.
-    if !config.contains_key("preprocessor.handbook") {
-        config.set("preprocessor.handbook.before", ["links"])?;
-    }
-    mdbook_driver::MDBook::load_with_config(root, config)
-        .with_context(|| format!("could not load the book at `{}`", root.display()))
-}
-
-/// `mdbook-handbook build`: builds the book in-process, with the preprocessor
-/// registered under its book.toml name so it runs exactly once.
-pub fn build(root: &Path, dest_dir: Option<&Path>) -> anyhow::Result<()> {
-    let mut book = load_book(root)?;
-    if let Some(dest) = dest_dir {
-        // As `mdbook build --dest-dir`: relative to the book's root.
-        book.config.build.build_dir = root.join(dest);
-    }
-    book.with_preprocessor(Handbook);
-    book.build()?;
-    Ok(())
-}
-
 /// `mdbook-handbook check`: runs the same collect-and-validate pipeline over
 /// the book for the HTML renderer, and writes nothing.
 pub fn check(root: &Path) -> anyhow::Result<()> {
-    let book = load_book(root)?;
+    let book = build::load_book(root)?;
     let ctx = PreprocessorContext::new(book.root.clone(), book.config.clone(), "html".to_string());
     let mut diags = Diagnostics::new();
     process(&ctx, &book.book, &mut diags);
