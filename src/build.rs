@@ -43,8 +43,8 @@ pub(crate) fn load_book(root: &Path) -> anyhow::Result<mdbook_driver::MDBook> {
 /// registered under its book.toml name so it runs exactly once. `dest_dir`
 /// is relative to `root` (default: book.toml's `build-dir`).
 pub fn build(root: &Path, dest_dir: Option<&Path>) -> anyhow::Result<()> {
-    let root = fs::canonicalize(root)
-        .with_context(|| format!("no book at `{}`", root.display()))?;
+    let root =
+        fs::canonicalize(root).with_context(|| format!("no book at `{}`", root.display()))?;
     let mut book = load_book(&root)?;
     let (asked, origin) = match dest_dir {
         Some(dir) => (dir.to_path_buf(), Origin::DestDir),
@@ -124,8 +124,12 @@ impl Refusal {
             format!("`{}`", dest.display())
         };
         let fix = match origin {
-            Origin::DestDir => "pass a `--dest-dir` outside the book's sources, e.g. `--dest-dir target/book` (relative to the book root)",
-            Origin::BuildDir => "set `build-dir` in book.toml's [build] table to a directory outside the book's sources, e.g. `build-dir = \"target/book\"`",
+            Origin::DestDir => {
+                "pass a `--dest-dir` outside the book's sources, e.g. `--dest-dir target/book` (relative to the book root)"
+            }
+            Origin::BuildDir => {
+                "set `build-dir` in book.toml's [build] table to a directory outside the book's sources, e.g. `build-dir = \"target/book\"`"
+            }
         };
         format!(
             "refusing to build into {shown}: it {} {}, and a build replaces its destination\n  help: {fix}",
@@ -214,7 +218,10 @@ impl Staging {
                     })?;
                 }
                 fs::rename(dest, &aside).with_context(|| {
-                    format!("could not move the previous build `{}` aside", dest.display())
+                    format!(
+                        "could not move the previous build `{}` aside",
+                        dest.display()
+                    )
                 })?;
                 Some(aside)
             }

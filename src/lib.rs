@@ -18,6 +18,7 @@ pub mod attrs;
 mod build;
 pub mod checklist;
 pub mod config;
+pub mod data_file;
 pub mod diagnostics;
 pub mod glossary;
 pub mod markdown;

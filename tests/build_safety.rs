@@ -172,7 +172,11 @@ fn destinations_in_the_sources_are_refused_and_nothing_changes() {
             "the error names neither the option nor the path: {}",
             out.stderr
         );
-        assert_eq!(snapshot(work.path()), before, "--dest-dir {dest} changed files");
+        assert_eq!(
+            snapshot(work.path()),
+            before,
+            "--dest-dir {dest} changed files"
+        );
     }
 }
 
@@ -227,13 +231,21 @@ fn the_previous_build_survives_a_book_with_errors() {
     let site = good_build(&work);
     let chapter = work.book().join("src/plain.md");
     let text = std::fs::read_to_string(&chapter).unwrap();
-    std::fs::write(&chapter, format!("{text}\n\nSee {{{{#term no-such-term}}}}.\n")).unwrap();
+    std::fs::write(
+        &chapter,
+        format!("{text}\n\nSee {{{{#term no-such-term}}}}.\n"),
+    )
+    .unwrap();
 
     let out = work.run("book", &["build", "--dest-dir", "site"]);
     assert!(!out.success);
     assert!(out.stderr.contains("no-such-term"), "{}", out.stderr);
     assert_eq!(snapshot(&work.book().join("site")), site);
-    assert!(leftovers(&work.book()).is_empty(), "{:?}", leftovers(&work.book()));
+    assert!(
+        leftovers(&work.book()).is_empty(),
+        "{:?}",
+        leftovers(&work.book())
+    );
 }
 
 #[test]
@@ -246,7 +258,11 @@ fn the_previous_build_survives_a_failing_mdbook_renderer() {
     assert!(!out.success, "{}", out.stderr);
     assert!(out.stderr.contains("broken"), "{}", out.stderr);
     assert_eq!(snapshot(&work.book().join("site")), site);
-    assert!(leftovers(&work.book()).is_empty(), "{:?}", leftovers(&work.book()));
+    assert!(
+        leftovers(&work.book()).is_empty(),
+        "{:?}",
+        leftovers(&work.book())
+    );
 }
 
 #[test]
@@ -258,7 +274,11 @@ fn the_previous_build_survives_a_broken_theme_template() {
     let out = work.run("book", &["build", "--dest-dir", "site"]);
     assert!(!out.success, "{}", out.stderr);
     assert_eq!(snapshot(&work.book().join("site")), site);
-    assert!(leftovers(&work.book()).is_empty(), "{:?}", leftovers(&work.book()));
+    assert!(
+        leftovers(&work.book()).is_empty(),
+        "{:?}",
+        leftovers(&work.book())
+    );
 }
 
 #[test]
@@ -273,7 +293,11 @@ fn a_good_build_replaces_the_previous_one_whole() {
         !site.join("kept-by-the-reader.txt").exists(),
         "the new site is a fresh directory, not the old one overwritten"
     );
-    assert!(leftovers(&work.book()).is_empty(), "{:?}", leftovers(&work.book()));
+    assert!(
+        leftovers(&work.book()).is_empty(),
+        "{:?}",
+        leftovers(&work.book())
+    );
 }
 
 #[test]
