@@ -1,0 +1,21 @@
+//! The script parser: the input is the rest of a ```script fence's info line
+//! (after a valid `id` and `cast`) and its body, in a chapter of its own.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use mdbook_handbook_fuzz::{FuzzBook, fixture_glossary, glossary_names};
+use std::sync::OnceLock;
+
+static BOOK: OnceLock<(FuzzBook, Vec<String>)> = OnceLock::new();
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let (book, names) = BOOK.get_or_init(|| {
+        let glossary = fixture_glossary();
+        (FuzzBook::new(glossary.as_bytes()), glossary_names(&glossary))
+    });
+    let chapter = format!("# Script\n\n```script id=\"fuzz\" cast=\"You, Alex\"{text}\n```\n");
+    book.check(&[("script.md", &chapter)], names);
+});
