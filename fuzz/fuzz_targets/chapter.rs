@@ -4,17 +4,16 @@
 
 use libfuzzer_sys::fuzz_target;
 use mdbook_handbook_fuzz::{FuzzBook, fixture_glossary, glossary_names};
-use std::sync::OnceLock;
-
-static BOOK: OnceLock<(FuzzBook, Vec<String>)> = OnceLock::new();
+thread_local! {
+    static BOOK: (FuzzBook, Vec<String>) = {
+        let glossary = fixture_glossary();
+        (FuzzBook::new(glossary.as_bytes()), glossary_names(&glossary))
+    };
+}
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let (book, names) = BOOK.get_or_init(|| {
-        let glossary = fixture_glossary();
-        (FuzzBook::new(glossary.as_bytes()), glossary_names(&glossary))
-    });
-    book.check(&[("chapter.md", text)], names);
+    BOOK.with(|(book, names)| book.check(&[("chapter.md", text)], names));
 });

@@ -5,13 +5,11 @@
 
 use libfuzzer_sys::fuzz_target;
 use mdbook_handbook_fuzz::{FuzzBook, glossary_names};
-use std::sync::OnceLock;
-
-static BOOK: OnceLock<FuzzBook> = OnceLock::new();
+thread_local! {
+    static BOOK: FuzzBook = FuzzBook::new(b"");
+}
 
 fuzz_target!(|data: &[u8]| {
-    let book = BOOK.get_or_init(|| FuzzBook::new(b""));
-    book.set_glossary(data);
     let text = String::from_utf8_lossy(data);
     let names = glossary_names(&text);
     // Reference the first id, mention every name, so references, auto-links
@@ -28,5 +26,8 @@ fuzz_target!(|data: &[u8]| {
         usage.push_str(&format!("About {name} here.\n\n"));
     }
     let page = "# Glossary\n\n{{#glossary}}\n";
-    book.check(&[("use.md", &usage), ("glossary.md", page)], &names);
+    BOOK.with(|book| {
+        book.set_glossary(data);
+        book.check(&[("use.md", &usage), ("glossary.md", page)], &names);
+    });
 });

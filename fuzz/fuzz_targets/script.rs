@@ -4,18 +4,17 @@
 
 use libfuzzer_sys::fuzz_target;
 use mdbook_handbook_fuzz::{FuzzBook, fixture_glossary, glossary_names};
-use std::sync::OnceLock;
-
-static BOOK: OnceLock<(FuzzBook, Vec<String>)> = OnceLock::new();
+thread_local! {
+    static BOOK: (FuzzBook, Vec<String>) = {
+        let glossary = fixture_glossary();
+        (FuzzBook::new(glossary.as_bytes()), glossary_names(&glossary))
+    };
+}
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let (book, names) = BOOK.get_or_init(|| {
-        let glossary = fixture_glossary();
-        (FuzzBook::new(glossary.as_bytes()), glossary_names(&glossary))
-    });
     let chapter = format!("# Script\n\n```script id=\"fuzz\" cast=\"You, Alex\"{text}\n```\n");
-    book.check(&[("script.md", &chapter)], names);
+    BOOK.with(|(book, names)| book.check(&[("script.md", &chapter)], names));
 });
