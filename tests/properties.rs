@@ -7,7 +7,7 @@
 //! - **Idempotence**: preprocessing the output again changes nothing, and an
 //!   escaped directive `\{{#...}}` placed anywhere in the text stays literal.
 //!
-//! `PROPTEST_CASES=N` sets the number of cases per property (default 512).
+//! `PROPTEST_CASES=N` sets the number of cases per property (default 256).
 
 use mdbook_preprocessor::PreprocessorContext;
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
@@ -153,7 +153,7 @@ fn config() -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(512);
+        .unwrap_or(256);
     ProptestConfig::with_cases(cases)
 }
 
