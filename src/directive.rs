@@ -57,6 +57,8 @@ pub(crate) trait Directive: Sync {
 pub(crate) struct BookCx<'a> {
     /// Every chapter with a source file, in book order.
     pub(crate) pages: &'a [Page],
+    /// The book's root, where `book.toml` is: data files stay inside it.
+    pub(crate) root: &'a Path,
     /// The src dir.
     pub(crate) src_dir: &'a Path,
     /// The src dir relative to the book's root, as the author sees it.

@@ -19,8 +19,10 @@
 
 mod assets;
 mod attrs;
+mod build;
 mod checklist;
 pub mod config;
+mod data_file;
 pub mod diagnostics;
 mod directive;
 mod glossary;
@@ -35,7 +37,7 @@ mod script;
 #[cfg(test)]
 mod testing;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use diagnostics::{Diagnostics, MessageFormat};
 use directive::{BookCx, Directive, Edit, Facts, Output};
 use markdown::{ScanOptions, block_output, line_prefix};
@@ -86,9 +88,9 @@ impl Preprocessor for Handbook {
 /// [`Handbook`], printing its diagnostics in a given format (`build
 /// --message-format`), and for the `mdbook` CLI also checking that the
 /// reader's assets are installed in the book.
-struct HandbookReporting {
-    format: MessageFormat,
-    installed_assets: bool,
+pub(crate) struct HandbookReporting {
+    pub(crate) format: MessageFormat,
+    pub(crate) installed_assets: bool,
 }
 
 impl Preprocessor for HandbookReporting {
@@ -200,6 +202,7 @@ fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> V
     // 2. Collect every directive; 3. validate book-wide.
     let book_cx = BookCx {
         pages: &pages,
+        root: &ctx.root,
         src_dir: &src_dir,
         src_display: &src_display,
     };
@@ -355,51 +358,7 @@ fn check_installed_assets(ctx: &PreprocessorContext, diags: &mut Diagnostics) {
 /// The mdBook versions this preprocessor is built for.
 pub const SUPPORTED_MDBOOK: &str = "0.5";
 
-/// Loads the book at `root` and its configuration, checking what mdBook
-/// itself would only log.
-fn load_book(root: &Path) -> anyhow::Result<mdbook_driver::MDBook> {
-    let book_toml = root.join("book.toml");
-    if !book_toml.is_file() {
-        bail!(
-            "no book.toml in `{}`: is this a book's root?",
-            root.display()
-        );
-    }
-    let mut config = mdbook_driver::config::Config::from_disk(&book_toml)
-        .with_context(|| format!("could not load `{}`", book_toml.display()))?;
-    config.update_from_env()?;
-    if let Err(e) = config.get::<mdbook_driver::config::HtmlConfig>("output.html") {
-        bail!("book.toml: invalid [output.html]: {}", e.root_cause());
-    }
-    // Make sure the handbook runs before `links`, as the repo's book.toml says.
-    if !config.contains_key("preprocessor.handbook") {
-        config.set("preprocessor.handbook.before", ["links"])?;
-    }
-    mdbook_driver::MDBook::load_with_config(root, config)
-        .with_context(|| format!("could not load the book at `{}`", root.display()))
-}
-
-/// `mdbook-handbook build`: builds the book in-process, with the preprocessor
-/// registered under its book.toml name so it runs exactly once.
-pub fn build(root: &Path, dest_dir: Option<&Path>) -> anyhow::Result<()> {
-    build_as(root, dest_dir, MessageFormat::Human)
-}
-
-/// [`build`], printing diagnostics in `format` (`--message-format`).
-pub fn build_as(root: &Path, dest_dir: Option<&Path>, format: MessageFormat) -> anyhow::Result<()> {
-    let mut book = load_book(root)?;
-    if let Some(dest) = dest_dir {
-        // As `mdbook build --dest-dir`: relative to the book's root.
-        book.config.build.build_dir = root.join(dest);
-    }
-    book.with_preprocessor(HandbookReporting {
-        format,
-        installed_assets: false,
-    });
-    private::keep_data_out_of_the_site(&mut book);
-    book.build()?;
-    Ok(())
-}
+pub use build::{build, build_as};
 
 /// `mdbook-handbook check`: runs the same collect-and-validate pipeline over
 /// the book for the HTML renderer, and writes nothing.
@@ -409,7 +368,7 @@ pub fn check(root: &Path) -> anyhow::Result<()> {
 
 /// [`check`], printing diagnostics in `format` (`--message-format`).
 pub fn check_as(root: &Path, format: MessageFormat) -> anyhow::Result<()> {
-    let book = load_book(root)?;
+    let book = build::load_book(root)?;
     let ctx = PreprocessorContext::new(book.root.clone(), book.config.clone(), "html".to_string());
     let mut diags = Diagnostics::new();
     process(&ctx, &book.book, &mut diags);

@@ -43,6 +43,7 @@ pub(crate) fn book(chapters: &[(&str, &str)]) -> (Vec<Page>, Diagnostics) {
 pub(crate) fn run(directive: &mut dyn Directive, pages: &[Page], diags: &mut Diagnostics) -> Facts {
     let cx = BookCx {
         pages,
+        root: Path::new("/nonexistent"),
         src_dir: Path::new("/nonexistent/src"),
         src_display: Path::new("src"),
     };

@@ -189,7 +189,7 @@ impl Directive for Glossary {
     /// `{{#term}}`s and the `{{#glossary}}` page.
     fn collect(&mut self, book: &BookCx, _facts: &mut Facts, diags: &mut Diagnostics) {
         self.display = book.display(&self.path);
-        self.load(&book.src_dir.join(&self.path), diags);
+        self.load(book.root, &book.src_display.join(&self.path), diags);
         for page in book.pages {
             let terms = page.scan.inline.iter().filter(|d| d.name == "term");
             for d in terms.filter(|d| !d.in_code() && !d.escaped) {

@@ -2,6 +2,7 @@
 //! own line and column.
 
 use super::{Entry, FIELDS, Glossary, Matcher, Text};
+use crate::data_file::DataFileError;
 use crate::diagnostics::{Diagnostics, Severity, SourceId, Span, closest};
 use crate::markdown::TermRef;
 use std::collections::HashMap;
@@ -12,17 +13,19 @@ use toml::de::{DeTable, DeValue};
 impl Glossary {
     /// Reads and checks the glossary file at `path`. A missing file is an
     /// empty glossary (an error only once something uses it).
-    pub(super) fn load(&mut self, path: &Path, diags: &mut Diagnostics) {
-        let text = match std::fs::read_to_string(path) {
+    pub(super) fn load(&mut self, root: &Path, path: &Path, diags: &mut Diagnostics) {
+        let text = match crate::data_file::read(root, path) {
             Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
+            Err(DataFileError::Missing { .. }) => return,
             Err(e) => {
                 let source = diags.add_source(&self.display, String::new());
-                diags.file_problem(
-                    Severity::Error,
-                    source,
-                    format!("could not read the glossary: {e}"),
-                );
+                diags
+                    .file_problem(
+                        Severity::Error,
+                        source,
+                        format!("could not read the glossary: {e}"),
+                    )
+                    .help("the glossary is a TOML file inside the book, set by `glossary` in [preprocessor.handbook]");
                 self.file = Some(source);
                 self.malformed = true;
                 return;

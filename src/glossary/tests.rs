@@ -43,7 +43,7 @@ fn load_text(text: &str) -> (Glossary, Diagnostics) {
     std::fs::write(&path, text).unwrap();
     let mut diags = Diagnostics::new();
     let mut g = glossary(AutoLink::First);
-    g.load(&path, &mut diags);
+    g.load(dir.path(), &path, &mut diags);
     (g, diags)
 }
 
@@ -338,7 +338,11 @@ fn unused_terms_are_those_no_chapter_reaches() {
 fn references_without_a_glossary_say_where_it_was_expected() {
     let (page, mut diags) = page_for("{{#term rtos}}\n\n{{#glossary}}\n", 0);
     let mut g = glossary(AutoLink::First);
-    g.load(Path::new("/nonexistent/glossary.toml"), &mut diags);
+    g.load(
+        Path::new("/"),
+        Path::new("/nonexistent/glossary.toml"),
+        &mut diags,
+    );
     let refs = [TermRef::parse(&page.scan.inline[0], page.source, Some(0))];
     g.page = Some((0, page.scan.inline[1].range.clone()));
     let _ = g.check_refs(&[&refs[0]], std::slice::from_ref(&page), &mut diags);

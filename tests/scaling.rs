@@ -1,0 +1,275 @@
+//! Scaling: is the preprocessor linear in every dimension of its input?
+//!
+//! Each test measures one dimension at three sizes, ×4 apart, and prints a
+//! row: the wall time of `mdbook_handbook::preprocess` at each size, the
+//! growth per ×4 step, the peak memory it took (above what the process held
+//! before, from `VmHWM` after resetting it through `/proc/self/clear_refs`)
+//! against the input's size, and the output's size against the input's. It
+//! then asserts the issue's bars: growth per ×4 step ≤ 5×, peak memory ≤ 4×
+//! the input (above a 64 MiB floor for fixed costs), output ≤ 1.5× the input.
+//!
+//! They are slow while the code is superlinear, so they are ignored; run
+//! them one at a time, in release mode, so the timings and memory are
+//! each test's own:
+//!
+//! ```text
+//! cargo test --release --test scaling -- --ignored --test-threads=1 --nocapture
+//! ```
+
+use mdbook_preprocessor::PreprocessorContext;
+use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+/// One input of a dimension: chapters, glossary, extra book.toml.
+#[derive(Default)]
+struct Case {
+    chapters: Vec<String>,
+    glossary: String,
+    config: String,
+}
+
+impl Case {
+    fn chapter(text: String) -> Case {
+        Case {
+            chapters: vec![text],
+            ..Case::default()
+        }
+    }
+
+    fn input_bytes(&self) -> usize {
+        self.chapters.iter().map(String::len).sum::<usize>() + self.glossary.len()
+    }
+}
+
+/// What one run at one size measured.
+struct Run {
+    time: Duration,
+    peak: u64,
+    input: usize,
+    output: usize,
+}
+
+/// Preprocesses `case` once for the HTML renderer.
+fn run(case: &Case) -> Run {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("src")).expect("src");
+    std::fs::write(dir.path().join("src/glossary.toml"), &case.glossary).expect("glossary");
+    let toml = format!(
+        "[book]\nsrc = \"src\"\n[preprocessor.handbook]\nbefore = [\"links\"]\n{}",
+        case.config
+    );
+    let config = toml.parse().expect("book.toml");
+    let ctx = PreprocessorContext::new(dir.path().into(), config, "html".into());
+    let mut book = Book::new();
+    for (i, text) in case.chapters.iter().enumerate() {
+        let path = format!("c{i}.md");
+        let mut chapter = Chapter::new("Chapter", text.clone(), &path, vec![]);
+        chapter.source_path = Some(path.into());
+        book.push_item(chapter);
+    }
+    let before = reset_peak();
+    let start = Instant::now();
+    let (out, diags) = mdbook_handbook::preprocess(&ctx, book);
+    let rendered = diags.render(false);
+    let time = start.elapsed();
+    let peak = peak_rss().saturating_sub(before);
+    let output = match out {
+        Some(book) => book
+            .iter()
+            .map(|item| match item {
+                BookItem::Chapter(c) => c.content.len(),
+                _ => 0,
+            })
+            .sum(),
+        None => rendered.len(),
+    };
+    Run {
+        time,
+        peak,
+        input: case.input_bytes(),
+        output,
+    }
+}
+
+/// Resets the process's peak RSS to its current RSS; returns the latter.
+fn reset_peak() -> u64 {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    status_kib("VmRSS:") * 1024
+}
+
+fn peak_rss() -> u64 {
+    status_kib("VmHWM:") * 1024
+}
+
+fn status_kib(key: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(key))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Measures `dimension` at `base`, `4 base` and `16 base`, prints its row and
+/// checks the bars.
+fn measure(dimension: &str, base: usize, make: impl Fn(usize) -> Case) {
+    let sizes = [base, base * 4, base * 16];
+    let runs: Vec<Run> = sizes.iter().map(|&n| run(&make(n))).collect();
+    let secs: Vec<f64> = runs.iter().map(|r| r.time.as_secs_f64()).collect();
+    let growth = [secs[1] / secs[0], secs[2] / secs[1]];
+    let last = &runs[2];
+    let peak_ratio = last.peak as f64 / last.input as f64;
+    let output_ratio = last.output as f64 / last.input as f64;
+    let mut row = format!("| {dimension} | {sizes:?} |");
+    for s in &secs {
+        let _ = write!(row, " {s:.3}");
+    }
+    let _ = write!(
+        row,
+        " | {:.1}× {:.1}× | {:.1} MB = {peak_ratio:.1}× input | {:.1} MB = {output_ratio:.2}× input |",
+        growth[0],
+        growth[1],
+        last.peak as f64 / 1e6,
+        last.output as f64 / 1e6,
+    );
+    println!("{row}");
+    // Sub-millisecond steps are noise, not growth.
+    for (step, g) in growth.iter().enumerate() {
+        assert!(
+            *g <= 5.0 || secs[step + 1] < 0.05,
+            "{dimension}: ×{g:.1} per ×4 step (> 5×)"
+        );
+    }
+    assert!(
+        last.peak <= (4 * last.input as u64).max(64 << 20),
+        "{dimension}: peak memory {peak_ratio:.1}× the input"
+    );
+    assert!(
+        output_ratio <= 1.5 || last.output < 1 << 20,
+        "{dimension}: output {output_ratio:.2}× the input"
+    );
+}
+
+/// A glossary with `rtos` only.
+const GLOSSARY: &str = "[rtos]\nterm = \"Real-Time Operating System\"\nabbr = \"RTOS\"\ndefinition = \"Deterministic.\"\n";
+
+fn script(id: &str, body: &str) -> String {
+    format!("```script id=\"{id}\" cast=\"You, Alex\"\n{body}```\n\n")
+}
+
+#[test]
+#[ignore = "slow: a scaling measurement, run by hand (see the module docs)"]
+fn line_length() {
+    measure("script line length (bytes)", 64 << 10, |n| {
+        let line = "word ".repeat(n / 5);
+        Case::chapter(script("long", &format!("You: {line}\nAlex: ok\n")))
+    });
+}
+
+#[test]
+#[ignore = "slow: a scaling measurement, run by hand (see the module docs)"]
+fn references() {
+    measure("{{#term}} paragraphs", 5_000, |n| Case {
+        glossary: GLOSSARY.into(),
+        ..Case::chapter("See {{#term rtos}} here.\n\n".repeat(n))
+    });
+}
+
+#[test]
+#[ignore = "slow: a scaling measurement, run by hand (see the module docs)"]
+fn unclosed_directives() {
+    measure("unclosed `{{#` on one line", 625, |n| {
+        Case::chapter(format!("{}\n", "{{#term ".repeat(n)))
+    });
+}
+
+#[test]
+#[ignore = "slow: a scaling measurement, run by hand (see the module docs)"]
+fn duplicate_checklist_items() {
+    measure("duplicate checklist items", 1_000, |n| {
+        let items = "- [ ] the same item\n".repeat(n);
+        Case::chapter(format!("```checklist id=\"dup\"\n{items}```\n"))
+    });
+}
+
+#[test]
+#[ignore = "slow: a scaling measurement, run by hand (see the module docs)"]
+fn typos_against_terms() {
+    measure("typos × terms (n each)", 250, |n| {
+        let mut glossary = String::new();
+        let mut chapter = String::new();
+        for i in 0..n {
+            let _ = write!(
+                glossary,
+                "[term-{i}]\nterm = \"Term number {i}\"\ndefinition = \"Number {i}.\"\n\n"
+            );
+            let _ = write!(chapter, "See {{{{#term tern-{i}}}}}.\n\n");
+        }
+        Case {
+            glossary,
+            config: "auto-link = \"none\"\n".into(),
+            ..Case::chapter(chapter)
+        }
+    });
+}
+
+#[test]
+#[ignore = "slow: a scaling measurement, run by hand (see the module docs)"]
+fn scripts() {
+    measure("scripts", 2_500, |n| {
+        let chapter: String = (0..n)
+            .map(|i| script(&format!("s-{i}"), "You: hello.\nAlex: hi.\n"))
+            .collect();
+        Case::chapter(chapter)
+    });
+}
+
+#[test]
+#[ignore = "slow: a scaling measurement, run by hand (see the module docs)"]
+fn placeholders() {
+    measure("placeholders (declared, used in one script)", 2_500, |n| {
+        let mut config = String::from("[preprocessor.handbook.placeholders]\n");
+        let mut body = String::new();
+        for i in 0..n {
+            let _ = writeln!(config, "\"Field {i}\" = \"Hint {i}\"");
+            let _ = writeln!(body, "You: [Field {i}]");
+        }
+        Case {
+            config,
+            ..Case::chapter(script("form", &body))
+        }
+    });
+}
+
+#[test]
+#[ignore = "slow: a scaling measurement, run by hand (see the module docs)"]
+fn nesting_depth() {
+    measure("checklist nesting depth", 50, |n| {
+        let items: String = (0..n)
+            .map(|d| format!("{}- [ ] level {d}\n", "  ".repeat(d)))
+            .collect();
+        Case::chapter(format!("```checklist id=\"deep\"\n{items}```\n"))
+    });
+}
+
+#[test]
+#[ignore = "slow: a scaling measurement, run by hand (see the module docs)"]
+fn output_size() {
+    measure(
+        "output size: n scripts × n placeholders (one each)",
+        100,
+        |n| {
+            let mut config = String::from("[preprocessor.handbook.placeholders]\n");
+            let mut chapter = String::new();
+            for i in 0..n {
+                let _ = writeln!(config, "\"Field {i}\" = \"Hint {i}\"");
+                chapter.push_str(&script(&format!("s-{i}"), &format!("You: [Field {i}]\n")));
+            }
+            Case {
+                config,
+                ..Case::chapter(chapter)
+            }
+        },
+    );
+}
