@@ -47,7 +47,9 @@ pub(crate) fn generate(
 fn write_book(root: &Path, chapters: usize, terms: usize, handbook: &Path) -> Result<()> {
     let src = root.join("src");
     std::fs::create_dir_all(&src)?;
-    let command = handbook.to_str().context("the binary's path is not UTF-8")?;
+    let command = handbook
+        .to_str()
+        .context("the binary's path is not UTF-8")?;
     std::fs::write(
         root.join("book.toml"),
         BOOK_TOML.replace("%COMMAND%", &format!("{command:?}")),
@@ -63,11 +65,17 @@ fn write_book(root: &Path, chapters: usize, terms: usize, handbook: &Path) -> Re
     }
     std::fs::write(src.join("glossary.toml"), glossary)?;
     std::fs::write(src.join("glossary.md"), "# Glossary\n\n{{#glossary}}\n")?;
-    std::fs::write(src.join("checklists.md"), "# Checklists\n\n{{#checklists}}\n")?;
+    std::fs::write(
+        src.join("checklists.md"),
+        "# Checklists\n\n{{#checklists}}\n",
+    )?;
     let mut summary = String::from("# Summary\n\n");
     for c in 0..chapters {
         writeln!(summary, "- [Chapter {c}](chapter-{c}.md)")?;
-        std::fs::write(src.join(format!("chapter-{c}.md")), chapter(c, chapters, terms)?)?;
+        std::fs::write(
+            src.join(format!("chapter-{c}.md")),
+            chapter(c, chapters, terms)?,
+        )?;
     }
     summary += "- [Glossary](glossary.md)\n- [Checklists](checklists.md)\n";
     std::fs::write(src.join("SUMMARY.md"), summary)?;
@@ -101,8 +109,12 @@ fn chapter(c: usize, chapters: usize, terms: usize) -> Result<String> {
         match key {
             "C" => Some(c.to_string()),
             "NEXT" => Some(((c + 1) % chapters).to_string()),
-            _ if key.starts_with('S') => digit(key).map(|k| SENTENCES[(c + k) % SENTENCES.len()].into()),
-            _ if key.starts_with('T') => digit(key).map(|k| format!("{:04}", (c * 7 + k * 131) % terms)),
+            _ if key.starts_with('S') => {
+                digit(key).map(|k| SENTENCES[(c + k) % SENTENCES.len()].into())
+            }
+            _ if key.starts_with('T') => {
+                digit(key).map(|k| format!("{:04}", (c * 7 + k * 131) % terms))
+            }
             _ => None,
         }
     })

@@ -26,6 +26,7 @@
 mod book;
 mod floor;
 mod measure;
+mod probe;
 mod report;
 mod results;
 mod settings;
@@ -44,6 +45,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 fn main() -> ExitCode {
+    if probe::requested() {
+        return probe::main();
+    }
     if floor::requested() {
         return floor::main();
     }
@@ -65,7 +69,11 @@ fn bench() -> Result<()> {
     };
     let work = match (&settings.dir, &temp) {
         (Some(dir), _) => std::path::absolute(dir)?,
-        (None, temp) => temp.as_ref().context("no work folder")?.path().to_path_buf(),
+        (None, temp) => temp
+            .as_ref()
+            .context("no work folder")?
+            .path()
+            .to_path_buf(),
     };
     std::fs::create_dir_all(&work)?;
     let load_at_start = load_average();
@@ -75,13 +83,19 @@ fn bench() -> Result<()> {
         results.set_input_len(*n, book.input.len());
     }
     let valgrind = tools.valgrind.clone().filter(|_| settings.callgrind);
-    let mut runner = Runner::new(&work, valgrind);
+    let mut runner = Runner::new(&work, &tools.floor, valgrind);
     let mut gaps = Gaps::default();
 
     let jobs = throughput_jobs(&tools, &books);
     warm_up(&mut runner, &jobs, &mut results)?;
     timed_rounds(&mut runner, &jobs, settings.rounds, &mut results)?;
-    count_instructions(&mut runner, &jobs, &mut results, &mut gaps)?;
+    if settings.callgrind && tools.valgrind.is_none() {
+        gaps.instructions = Some("needs valgrind".into());
+    } else if !settings.callgrind {
+        gaps.instructions = Some("HANDBOOK_BENCH_CALLGRIND=0".into());
+    } else {
+        count_instructions(&mut runner, &jobs, &mut results)?;
+    }
     match build_jobs(&settings, &tools, &books, &work) {
         Ok(jobs) => {
             warm_up(&mut runner, &jobs, &mut results)?;
@@ -132,9 +146,19 @@ fn throughput_jobs(tools: &Tools, books: &Books) -> Vec<(Key, Job)> {
     for (n, book) in &books.by_size {
         let floor = vec![(floor::ROLE, "floor")];
         jobs.push((Key::Floor(*n), stdin_job(&tools.floor, book, floor)));
-        jobs.push((Key::Preprocess(*n), stdin_job(&tools.handbook, book, vec![])));
+        jobs.push((
+            Key::Preprocess(*n),
+            stdin_job(&tools.handbook, book, vec![]),
+        ));
         let check = args(["check".into(), book.root.clone().into()]);
-        jobs.push((Key::Check(*n), Job { args: check, stdin: None, ..stdin_job(&tools.handbook, book, vec![]) }));
+        jobs.push((
+            Key::Check(*n),
+            Job {
+                args: check,
+                stdin: None,
+                ..stdin_job(&tools.handbook, book, vec![])
+            },
+        ));
     }
     let (n, book) = (books.many_terms_size(), &books.many_terms);
     jobs.push((Key::ManyTerms(n), stdin_job(&tools.handbook, book, vec![])));
@@ -153,12 +177,25 @@ impl Books {
 
 /// `mdbook-handbook build`, `mdbook build` with the release binary as the
 /// preprocessor, and `mdbook build` of the same chapters without it.
-fn build_jobs(settings: &Settings, tools: &Tools, books: &Books, work: &Path) -> Result<Vec<(Key, Job)>> {
+fn build_jobs(
+    settings: &Settings,
+    tools: &Tools,
+    books: &Books,
+    work: &Path,
+) -> Result<Vec<(Key, Job)>> {
     ensure!(settings.build, "HANDBOOK_BENCH_BUILD=0");
-    let mdbook = tools.mdbook.as_ref().context("needs the `mdbook` CLI 0.5 on PATH")?;
-    let version = std::process::Command::new(mdbook).arg("--version").output()?;
+    let mdbook = tools
+        .mdbook
+        .as_ref()
+        .context("needs the `mdbook` CLI 0.5 on PATH")?;
+    let version = std::process::Command::new(mdbook)
+        .arg("--version")
+        .output()?;
     let version = String::from_utf8_lossy(&version.stdout).trim().to_string();
-    ensure!(version.starts_with("mdbook v0.5."), "needs the `mdbook` CLI 0.5, found `{version}`");
+    ensure!(
+        version.starts_with("mdbook v0.5."),
+        "needs the `mdbook` CLI 0.5, found `{version}`"
+    );
     let (n, book) = (settings.base(), books.base());
     let plain = plain_book(&book.root, work)?;
     let site = |name: &str| work.join(format!("site-{name}"));
@@ -169,11 +206,27 @@ fn build_jobs(settings: &Settings, tools: &Tools, books: &Books, work: &Path) ->
         dir: book.root.clone(),
         stdin: None,
     };
-    let build = |dest: PathBuf, root: &Path| args(["build".into(), "--dest-dir".into(), dest.into(), root.into()]);
+    let build = |dest: PathBuf, root: &Path| {
+        args([
+            "build".into(),
+            "--dest-dir".into(),
+            dest.into(),
+            root.into(),
+        ])
+    };
     Ok(vec![
-        (Key::InProcessBuild(n), job(&tools.handbook, build(site("in-process"), &book.root))),
-        (Key::CliBuild(n), job(mdbook, build(site("cli"), &book.root))),
-        (Key::PlainBuild(n), job(mdbook, build(site("plain"), &plain))),
+        (
+            Key::InProcessBuild(n),
+            job(&tools.handbook, build(site("in-process"), &book.root)),
+        ),
+        (
+            Key::CliBuild(n),
+            job(mdbook, build(site("cli"), &book.root)),
+        ),
+        (
+            Key::PlainBuild(n),
+            job(mdbook, build(site("plain"), &plain)),
+        ),
     ])
 }
 
@@ -192,7 +245,11 @@ fn plain_book(root: &Path, work: &Path) -> Result<PathBuf> {
         html.remove("additional-css");
         html.remove("additional-js");
     }
-    let src = root.join("src").to_str().context("path is not UTF-8")?.to_string();
+    let src = root
+        .join("src")
+        .to_str()
+        .context("path is not UTF-8")?
+        .to_string();
     if let Some(toml::Value::Table(book)) = config.get_mut("book") {
         book.insert("src".into(), toml::Value::String(src));
     }
@@ -230,8 +287,15 @@ fn warm_up(runner: &mut Runner, jobs: &[(Key, Job)], results: &mut Results) -> R
 fn expanded(stdout: &[u8]) -> Result<()> {
     let book: Book = serde_json::from_slice(stdout).context("its stdout is not a book")?;
     for item in book.iter() {
-        let BookItem::Chapter(chapter) = item else { continue };
-        for marker in ["```script", "```checklist", "{{#glossary}}", "{{#checklists}}"] {
+        let BookItem::Chapter(chapter) = item else {
+            continue;
+        };
+        for marker in [
+            "```script",
+            "```checklist",
+            "{{#glossary}}",
+            "{{#checklists}}",
+        ] {
             ensure!(
                 !chapter.content.contains(marker),
                 "chapter `{}` still has `{marker}`: a directive was left unexpanded",
@@ -243,7 +307,12 @@ fn expanded(stdout: &[u8]) -> Result<()> {
 }
 
 /// `rounds` runs of every job, the order rotated each round.
-fn timed_rounds(runner: &mut Runner, jobs: &[(Key, Job)], rounds: usize, results: &mut Results) -> Result<()> {
+fn timed_rounds(
+    runner: &mut Runner,
+    jobs: &[(Key, Job)],
+    rounds: usize,
+    results: &mut Results,
+) -> Result<()> {
     for round in 0..rounds {
         eprintln!("round {} of {rounds}: {} variants", round + 1, jobs.len());
         for i in 0..jobs.len() {
@@ -259,17 +328,16 @@ fn count_instructions(
     runner: &mut Runner,
     jobs: &[(Key, Job)],
     results: &mut Results,
-    gaps: &mut Gaps,
 ) -> Result<()> {
-    if !runner.can_count_instructions() {
-        gaps.instructions = Some("needs valgrind (or HANDBOOK_BENCH_CALLGRIND=0 was set)".into());
-        return Ok(());
-    }
     for (key, job) in jobs {
         if matches!(key, Key::Floor(_) | Key::Preprocess(_) | Key::ManyTerms(_)) {
             let start = Instant::now();
             let count = runner.instructions(job)?;
-            eprintln!("callgrind: {}: {count} instructions ({:.0} s)", key.describe(), start.elapsed().as_secs_f64());
+            eprintln!(
+                "callgrind: {}: {count} instructions ({:.0} s)",
+                key.describe(),
+                start.elapsed().as_secs_f64()
+            );
             results.set_instructions(*key, count);
         }
     }
@@ -287,8 +355,14 @@ fn header(settings: &Settings, tools: &Tools, load_at_start: String) {
     let chapters: Vec<String> = settings.chapters.iter().map(|n| n.to_string()).collect();
     println!("## mdbook-handbook benchmark");
     println!();
-    println!("- binary: `{}` at commit {commit}", tools.handbook.display());
-    println!("- machine: {cores} cores; load average {load_at_start} at the start, {} at the end", load_average());
+    println!(
+        "- binary: `{}` at commit {commit}",
+        tools.handbook.display()
+    );
+    println!(
+        "- machine: {cores} cores; load average {load_at_start} at the start, {} at the end",
+        load_average()
+    );
     println!(
         "- books: {} chapters, {} and {} glossary terms; {} timed rounds",
         chapters.join(" and "),

@@ -1,10 +1,12 @@
 //! Running one variant as a real process, the way mdBook runs a preprocessor:
 //! the input written into a stdin pipe by another thread, stdout read from a
 //! pipe to its end. A sample is the wall time from spawn to exit, and, from
-//! `wait4`'s resource usage, the CPU time (including the children it waited
-//! for, so a `mdbook build` counts its preprocessor) and the peak RSS. Under
-//! callgrind, the instruction count, which machine noise does not change.
+//! the [`probe`](crate::probe) it runs under, the CPU time (including the
+//! children it waited for, so a `mdbook build` counts its preprocessor) and
+//! the peak RSS. Under callgrind, the instruction count, which machine noise
+//! does not change.
 
+use crate::probe;
 use anyhow::{Context, Result, bail};
 use std::ffi::OsString;
 use std::fs::File;
@@ -14,7 +16,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use wait4::{ResUse, Wait4 as _};
 
 /// One program to measure.
 pub(crate) struct Job {
@@ -43,33 +44,39 @@ pub(crate) struct Sample {
 /// Runs jobs, reusing one stdout buffer and one scratch folder.
 pub(crate) struct Runner {
     scratch: PathBuf,
+    probe: PathBuf,
     valgrind: Option<PathBuf>,
     stdout: Vec<u8>,
 }
 
 impl Runner {
-    pub(crate) fn new(scratch: &Path, valgrind: Option<PathBuf>) -> Self {
+    /// `probe` is the bench's own executable.
+    pub(crate) fn new(scratch: &Path, probe: &Path, valgrind: Option<PathBuf>) -> Self {
         Runner {
             scratch: scratch.to_path_buf(),
+            probe: probe.to_path_buf(),
             valgrind,
             stdout: Vec::new(),
         }
     }
 
-    pub(crate) fn can_count_instructions(&self) -> bool {
-        self.valgrind.is_some()
-    }
-
     /// Runs `job` once.
     pub(crate) fn sample(&mut self, job: &Job) -> Result<Sample> {
-        let (usage, wall) = self.run(&mut Command::new(&job.program), job)?;
-        self.check(job, usage.status)?;
+        let usage = self.scratch.join("usage.txt");
+        if usage.exists() {
+            std::fs::remove_file(&usage)?;
+        }
+        let mut command = Command::new(&self.probe);
+        command.arg(probe::FLAG).arg(&usage).arg(&job.program);
+        let (status, wall) = self.run(&mut command, job)?;
+        self.check(job, status)?;
+        let (cpu, peak_rss) = probe::read(&usage)?;
         let mut hasher = std::hash::DefaultHasher::new();
         hasher.write(&self.stdout);
         Ok(Sample {
             wall,
-            cpu: usage.rusage.utime + usage.rusage.stime,
-            peak_rss: usage.rusage.maxrss,
+            cpu,
+            peak_rss,
             out_len: self.stdout.len(),
             out_hash: hasher.finish(),
         })
@@ -77,12 +84,15 @@ impl Runner {
 
     /// The instructions `job` executes, all threads, counted by callgrind.
     pub(crate) fn instructions(&mut self, job: &Job) -> Result<u64> {
-        let valgrind = self.valgrind.as_ref().context("valgrind is not installed")?;
+        let valgrind = self
+            .valgrind
+            .as_ref()
+            .context("valgrind is not installed")?;
         let mut command = Command::new(valgrind);
         command.args(["--tool=callgrind", "--callgrind-out-file=/dev/null", "--"]);
         command.arg(&job.program);
-        let (usage, _) = self.run(&mut command, job)?;
-        self.check(job, usage.status)?;
+        let (status, _) = self.run(&mut command, job)?;
+        self.check(job, status)?;
         let stderr = self.stderr();
         stderr
             .lines()
@@ -102,7 +112,7 @@ impl Runner {
 
     /// Spawns `command` (the job's program, perhaps behind a wrapper), feeds
     /// stdin, reads stdout to the end, and times it all.
-    fn run(&mut self, command: &mut Command, job: &Job) -> Result<(ResUse, Duration)> {
+    fn run(&mut self, command: &mut Command, job: &Job) -> Result<(ExitStatus, Duration)> {
         command.args(&job.args).current_dir(&job.dir);
         command.envs(job.env.iter().copied());
         command.stdin(Stdio::piped()).stdout(Stdio::piped());
@@ -124,10 +134,10 @@ impl Runner {
                 _ => read.map(drop),
             }
         });
-        let usage = child.wait4()?;
+        let status = child.wait()?;
         let wall = start.elapsed();
         read.context("could not talk to the program through its pipes")?;
-        Ok((usage, wall))
+        Ok((status, wall))
     }
 
     fn check(&self, job: &Job, status: ExitStatus) -> Result<()> {

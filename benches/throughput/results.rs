@@ -30,10 +30,7 @@ pub(crate) enum Key {
 impl Key {
     /// Whether its stdout must be the same bytes on every run.
     fn deterministic(self) -> bool {
-        matches!(
-            self,
-            Key::Floor(_) | Key::Preprocess(_) | Key::ManyTerms(_)
-        )
+        matches!(self, Key::Floor(_) | Key::Preprocess(_) | Key::ManyTerms(_))
     }
 
     pub(crate) fn describe(self) -> String {
@@ -96,7 +93,9 @@ impl Results {
 
     /// The timed samples (the first, untimed warm-up run excluded).
     fn timed(&self, key: Key) -> &[Sample] {
-        self.samples.get(&key).map_or(&[], |s| s.get(1..).unwrap_or(&[]))
+        self.samples
+            .get(&key)
+            .map_or(&[], |s| s.get(1..).unwrap_or(&[]))
     }
 
     /// The fastest timed run: the least disturbed by other work.

@@ -57,7 +57,9 @@ fn list(name: &str, default: &str) -> Result<Vec<usize>> {
     let parsed: Result<Vec<usize>, _> = value.split(',').map(|v| v.trim().parse()).collect();
     match parsed {
         Ok(v) if !v.is_empty() && !v.contains(&0) => Ok(v),
-        _ => bail!("{name}={value:?}: expected positive counts separated by commas, like `{default}`"),
+        _ => bail!(
+            "{name}={value:?}: expected positive counts separated by commas, like `{default}`"
+        ),
     }
 }
 
@@ -74,7 +76,8 @@ fn switch(name: &str) -> Result<bool> {
 pub(crate) struct Tools {
     /// The release binary under test, built by `cargo bench` itself.
     pub(crate) handbook: PathBuf,
-    /// This bench's own executable, which is the floor program too.
+    /// This bench's own executable, which is also the floor program and the
+    /// probe that measures every run.
     pub(crate) floor: PathBuf,
     pub(crate) valgrind: Option<PathBuf>,
     /// The `mdbook` CLI, 0.5.
