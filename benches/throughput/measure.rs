@@ -96,7 +96,7 @@ impl Runner {
         let stderr = self.stderr();
         stderr
             .lines()
-            .find_map(|line| Some(line.split_once("Collected :")?.1.trim().parse().ok()?))
+            .find_map(|line| line.split_once("Collected :")?.1.trim().parse().ok())
             .with_context(|| format!("no instruction count in callgrind's output:\n{stderr}"))
     }
 
