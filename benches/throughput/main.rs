@@ -25,6 +25,7 @@
 
 mod book;
 mod floor;
+mod jobs;
 mod measure;
 mod probe;
 mod report;
@@ -32,16 +33,12 @@ mod results;
 mod settings;
 
 use anyhow::{Context, Result, ensure};
-use book::Generated;
 use mdbook_driver::book::{Book, BookItem};
 use measure::{Job, Runner};
 use report::Gaps;
 use results::{Key, Results};
 use settings::{Settings, Tools};
-use std::ffi::OsString;
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Instant;
 
 fn main() -> ExitCode {
@@ -63,21 +60,14 @@ fn main() -> ExitCode {
 fn bench() -> Result<()> {
     let settings = Settings::from_env()?;
     let tools = Tools::find()?;
-    let temp = match settings.dir {
-        Some(_) => None,
-        None => Some(tempfile::tempdir()?),
-    };
-    let work = match (&settings.dir, &temp) {
-        (Some(dir), _) => std::path::absolute(dir)?,
-        (None, temp) => temp
-            .as_ref()
-            .context("no work folder")?
-            .path()
-            .to_path_buf(),
+    let temp = tempfile::tempdir()?;
+    let work = match &settings.dir {
+        Some(dir) => std::path::absolute(dir)?,
+        None => temp.path().to_path_buf(),
     };
     std::fs::create_dir_all(&work)?;
-    let load_at_start = load_average();
-    let books = generate(&settings, &tools, &work)?;
+    let context = RunContext::at_start();
+    let books = jobs::generate(&settings, &tools, &work)?;
     let mut results = Results::default();
     for (n, book) in &books.by_size {
         results.set_input_len(*n, book.input.len());
@@ -86,7 +76,7 @@ fn bench() -> Result<()> {
     let mut runner = Runner::new(&work, &tools.floor, valgrind);
     let mut gaps = Gaps::default();
 
-    let jobs = throughput_jobs(&tools, &books);
+    let jobs = jobs::throughput_jobs(&tools, &books);
     warm_up(&mut runner, &jobs, &mut results)?;
     timed_rounds(&mut runner, &jobs, settings.rounds, &mut results)?;
     if settings.callgrind && tools.valgrind.is_none() {
@@ -96,171 +86,18 @@ fn bench() -> Result<()> {
     } else {
         count_instructions(&mut runner, &jobs, &mut results)?;
     }
-    match build_jobs(&settings, &tools, &books, &work) {
-        Ok(jobs) => {
+    match jobs::mdbook_cli(&settings, &tools) {
+        Ok(mdbook) => {
+            let jobs = jobs::build_jobs(mdbook, &tools, &books, &work)?;
             warm_up(&mut runner, &jobs, &mut results)?;
             timed_rounds(&mut runner, &jobs, settings.rounds, &mut results)?;
         }
-        Err(why) => gaps.build = Some(format!("{why:#}")),
+        Err(why) => gaps.build = Some(why),
     }
 
-    header(&settings, &tools, load_at_start);
+    context.print(&settings, &tools);
     report::print(&settings, &results, &gaps);
     Ok(())
-}
-
-/// The generated books: one per size with the usual glossary, and the
-/// smallest again with the large glossary.
-struct Books {
-    by_size: Vec<(usize, Generated)>,
-    many_terms: Generated,
-}
-
-fn generate(settings: &Settings, tools: &Tools, work: &Path) -> Result<Books> {
-    let (few, many) = settings.terms;
-    let mut by_size = Vec::new();
-    for &n in &settings.chapters {
-        eprintln!("generating a book of {n} chapters, {few} terms");
-        let root = work.join(format!("book-{n}"));
-        by_size.push((n, book::generate(&root, n, few, &tools.handbook)?));
-    }
-    let base = settings.base();
-    eprintln!("generating a book of {base} chapters, {many} terms");
-    let root = work.join(format!("book-{base}-terms-{many}"));
-    let many_terms = book::generate(&root, base, many, &tools.handbook)?;
-    Ok(Books {
-        by_size,
-        many_terms,
-    })
-}
-
-fn throughput_jobs(tools: &Tools, books: &Books) -> Vec<(Key, Job)> {
-    let stdin_job = |program: &Path, book: &Generated, env| Job {
-        program: program.to_path_buf(),
-        args: Vec::new(),
-        env,
-        dir: book.root.clone(),
-        stdin: Some(Arc::from(book.input.as_slice())),
-    };
-    let mut jobs = Vec::new();
-    for (n, book) in &books.by_size {
-        let floor = vec![(floor::ROLE, "floor")];
-        jobs.push((Key::Floor(*n), stdin_job(&tools.floor, book, floor)));
-        jobs.push((
-            Key::Preprocess(*n),
-            stdin_job(&tools.handbook, book, vec![]),
-        ));
-        let check = args(["check".into(), book.root.clone().into()]);
-        jobs.push((
-            Key::Check(*n),
-            Job {
-                args: check,
-                stdin: None,
-                ..stdin_job(&tools.handbook, book, vec![])
-            },
-        ));
-    }
-    let (n, book) = (books.many_terms_size(), &books.many_terms);
-    jobs.push((Key::ManyTerms(n), stdin_job(&tools.handbook, book, vec![])));
-    jobs
-}
-
-impl Books {
-    fn many_terms_size(&self) -> usize {
-        self.by_size.first().map_or(0, |(n, _)| *n)
-    }
-
-    fn base(&self) -> &Generated {
-        &self.by_size[0].1
-    }
-}
-
-/// `mdbook-handbook build`, `mdbook build` with the release binary as the
-/// preprocessor, and `mdbook build` of the same chapters without it.
-fn build_jobs(
-    settings: &Settings,
-    tools: &Tools,
-    books: &Books,
-    work: &Path,
-) -> Result<Vec<(Key, Job)>> {
-    ensure!(settings.build, "HANDBOOK_BENCH_BUILD=0");
-    let mdbook = tools
-        .mdbook
-        .as_ref()
-        .context("needs the `mdbook` CLI 0.5 on PATH")?;
-    let version = std::process::Command::new(mdbook)
-        .arg("--version")
-        .output()?;
-    let version = String::from_utf8_lossy(&version.stdout).trim().to_string();
-    ensure!(
-        version.starts_with("mdbook v0.5."),
-        "needs the `mdbook` CLI 0.5, found `{version}`"
-    );
-    let (n, book) = (settings.base(), books.base());
-    let plain = plain_book(&book.root, work)?;
-    let site = |name: &str| work.join(format!("site-{name}"));
-    let job = |program: &Path, args: Vec<OsString>| Job {
-        program: program.to_path_buf(),
-        args,
-        env: Vec::new(),
-        dir: book.root.clone(),
-        stdin: None,
-    };
-    let build = |dest: PathBuf, root: &Path| {
-        args([
-            "build".into(),
-            "--dest-dir".into(),
-            dest.into(),
-            root.into(),
-        ])
-    };
-    Ok(vec![
-        (
-            Key::InProcessBuild(n),
-            job(&tools.handbook, build(site("in-process"), &book.root)),
-        ),
-        (
-            Key::CliBuild(n),
-            job(mdbook, build(site("cli"), &book.root)),
-        ),
-        (
-            Key::PlainBuild(n),
-            job(mdbook, build(site("plain"), &plain)),
-        ),
-    ])
-}
-
-/// A book root beside `root` with the same chapters and no handbook: its
-/// book.toml without `[preprocessor.handbook]` and without the handbook's
-/// assets, its src the original's.
-fn plain_book(root: &Path, work: &Path) -> Result<PathBuf> {
-    let text = std::fs::read_to_string(root.join("book.toml"))?;
-    let mut config: toml::Table = text.parse()?;
-    config.remove("preprocessor");
-    if let Some(toml::Value::Table(html)) = config
-        .get_mut("output")
-        .and_then(|o| o.as_table_mut())
-        .and_then(|o| o.get_mut("html"))
-    {
-        html.remove("additional-css");
-        html.remove("additional-js");
-    }
-    let src = root
-        .join("src")
-        .to_str()
-        .context("path is not UTF-8")?
-        .to_string();
-    if let Some(toml::Value::Table(book)) = config.get_mut("book") {
-        book.insert("src".into(), toml::Value::String(src));
-    }
-    let plain = work.join("plain-book");
-    std::fs::create_dir_all(&plain)?;
-    std::fs::write(plain.join("book.toml"), toml::to_string(&config)?)?;
-    Ok(plain)
-}
-
-fn args<const N: usize>(list: [OsString; N]) -> Vec<OsString> {
-    list.into()
 }
 
 /// One untimed run of each job: it must succeed, a preprocessor's output
@@ -344,33 +181,53 @@ fn count_instructions(
     Ok(())
 }
 
-fn header(settings: &Settings, tools: &Tools, load_at_start: String) {
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let commit = std::process::Command::new("git")
-        .args(["describe", "--always", "--dirty"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default();
-    let chapters: Vec<String> = settings.chapters.iter().map(|n| n.to_string()).collect();
-    println!("## mdbook-handbook benchmark");
-    println!();
-    println!(
-        "- binary: `{}` at commit {commit}",
-        tools.handbook.display()
-    );
-    println!(
-        "- machine: {cores} cores; load average {load_at_start} at the start, {} at the end",
-        load_average()
-    );
-    println!(
-        "- books: {} chapters, {} and {} glossary terms; {} timed rounds",
-        chapters.join(" and "),
-        settings.terms.0,
-        settings.terms.1,
-        settings.rounds
-    );
-    println!();
+/// What the report says about the run itself, read at its start.
+struct RunContext {
+    commit: String,
+    load: String,
+    start: Instant,
+}
+
+impl RunContext {
+    fn at_start() -> RunContext {
+        let commit = std::process::Command::new("git")
+            .args(["describe", "--always", "--dirty"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default();
+        RunContext {
+            commit,
+            load: load_average(),
+            start: Instant::now(),
+        }
+    }
+
+    fn print(&self, settings: &Settings, tools: &Tools) {
+        let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+        let chapters: Vec<String> = settings.chapters.iter().map(|n| n.to_string()).collect();
+        println!("## mdbook-handbook benchmark");
+        println!();
+        println!(
+            "- binary: `{}` at commit {}",
+            tools.handbook.display(),
+            self.commit
+        );
+        println!(
+            "- machine: {cores} cores; load average {} at the start, {} at the end; the run took {:.1} min",
+            self.load,
+            load_average(),
+            self.start.elapsed().as_secs_f64() / 60.0
+        );
+        println!(
+            "- books: {} chapters, {} and {} glossary terms; {} timed rounds",
+            chapters.join(" and "),
+            settings.terms.0,
+            settings.terms.1,
+            settings.rounds
+        );
+        println!();
+    }
 }
 
 /// The 1-minute load average, to tell how busy the machine was.

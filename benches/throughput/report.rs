@@ -132,19 +132,23 @@ fn builds(n: usize, results: &Results, gaps: &Gaps) -> Vec<Row> {
     ]
 }
 
-/// Best wall time against best; the medians' ratio and the best CPU times'
-/// ratio in brackets (CPU time is what a busy machine disturbs least, but it
-/// counts every thread).
+/// Best wall time against best; the medians' ratio, the best CPU times'
+/// ratio (what a busy machine disturbs least, but it counts every thread)
+/// and, where both were counted, the instructions' ratio in brackets.
 fn wall(results: &Results, a: Key, b: Key) -> Value {
     let Some((best_a, best_b)) = results.best_wall(a).zip(results.best_wall(b)) else {
         return Value::Missing("no timed runs".into());
     };
     let medians = results.median_wall(a).zip(results.median_wall(b));
     let cpus = results.best_cpu(a).zip(results.best_cpu(b));
+    let counts = results.instructions(a).zip(results.instructions(b));
+    let instructions = counts.map_or(String::new(), |(x, y)| {
+        format!("; instructions {}", times(x as f64 / y as f64))
+    });
     Value::Ratio {
         best: div(best_a, best_b),
         note: format!(
-            " (median {}; CPU {})",
+            " (median {}; CPU {}{instructions})",
             medians.map_or("—".into(), |(x, y)| times(div(x, y))),
             cpus.map_or("—".into(), |(x, y)| times(div(x, y))),
         ),
