@@ -219,6 +219,15 @@ impl RunContext {
             load_average(),
             self.start.elapsed().as_secs_f64() / 60.0
         );
+        let busy = [&self.load, &load_average()]
+            .iter()
+            .any(|l| l.parse::<f64>().is_ok_and(|l| l > cores as f64));
+        if busy {
+            println!(
+                "- **the machine was busy** (load above its cores): wall and CPU times are \
+                 inflated and vary from run to run; instruction counts do not"
+            );
+        }
         println!(
             "- books: {} chapters, {} and {} glossary terms; {} timed rounds",
             chapters.join(" and "),
