@@ -14,12 +14,13 @@ use mdbook_preprocessor::PreprocessorContext;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 
 /// A book on disk and the preprocessor input for it.
 pub(crate) struct Generated {
     pub(crate) root: PathBuf,
     /// mdBook's `[context, book]` JSON, also saved as `input.json` in `root`.
-    pub(crate) input: Vec<u8>,
+    pub(crate) input: Arc<[u8]>,
 }
 
 /// Writes a book of `chapters` chapters and a `terms`-term glossary into
@@ -40,7 +41,7 @@ pub(crate) fn generate(
     std::fs::write(root.join("input.json"), &input)?;
     Ok(Generated {
         root: root.to_path_buf(),
-        input,
+        input: input.into(),
     })
 }
 

@@ -47,7 +47,7 @@ pub(crate) fn throughput_jobs(tools: &Tools, books: &Books) -> Vec<(Key, Job)> {
         args: Vec::new(),
         env,
         dir: book.root.clone(),
-        stdin: Some(Arc::from(book.input.as_slice())),
+        stdin: Some(Arc::clone(&book.input)),
     };
     let mut jobs = Vec::new();
     for (n, book) in &books.by_size {
