@@ -59,8 +59,6 @@ pub(crate) struct BookCx<'a> {
     pub(crate) pages: &'a [Page],
     /// The book's root, where `book.toml` is: data files stay inside it.
     pub(crate) root: &'a Path,
-    /// The src dir.
-    pub(crate) src_dir: &'a Path,
     /// The src dir relative to the book's root, as the author sees it.
     pub(crate) src_display: &'a Path,
 }

@@ -203,7 +203,6 @@ fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> V
     let book_cx = BookCx {
         pages: &pages,
         root: &ctx.root,
-        src_dir: &src_dir,
         src_display: &src_display,
     };
     let mut facts = Facts::default();

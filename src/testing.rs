@@ -44,7 +44,6 @@ pub(crate) fn run(directive: &mut dyn Directive, pages: &[Page], diags: &mut Dia
     let cx = BookCx {
         pages,
         root: Path::new("/nonexistent"),
-        src_dir: Path::new("/nonexistent/src"),
         src_display: Path::new("src"),
     };
     let mut facts = Facts::default();
