@@ -29,7 +29,8 @@
     }
 
     // Pins the shown tooltip of `ref` to the viewport: below the reference's
-    // first line, moved left to fit, or above when there is no room below.
+    // first line, moved left to fit; above it when there is no room below;
+    // and when there is room on neither side, as low as still fits.
     function place(ref) {
         var tip = ref.querySelector(".handbook-term-tip");
         var term = ref.querySelector(".handbook-term");
@@ -46,9 +47,13 @@
         var h = tip.offsetHeight;
         var x = Math.max(MARGIN, Math.min(anchor.left, width - MARGIN - w));
         var y = anchor.bottom + GAP;
-        if (y + h > height - MARGIN && anchor.top - GAP - h >= MARGIN) {
-            y = anchor.top - GAP - h;
-            ref.classList.add(ABOVE);
+        if (y + h > height - MARGIN) {
+            if (anchor.top - GAP - h >= MARGIN) {
+                y = anchor.top - GAP - h;
+                ref.classList.add(ABOVE);
+            } else {
+                y = Math.max(MARGIN, height - MARGIN - h);
+            }
         }
         tip.style.setProperty("--handbook-tip-x", x + "px");
         tip.style.setProperty("--handbook-tip-y", y + "px");

@@ -608,8 +608,6 @@ fn render_html(c: &Checklist, link: Option<String>, cx: &RenderCx) -> Result<Str
             "title_id": format!("handbook-title--{key}"),
             "link": link,
             "items": roots,
-            "done": c.items.iter().filter(|i| i.checked).count(),
-            "total": c.items.len(),
         }),
     )
 }
@@ -676,6 +674,7 @@ pub fn render_index(checklists: &[Checklist], cx: &RenderCx) -> Result<String, S
                     })
                     .collect::<Result<Vec<_>, _>>()?;
                 chapters.push(serde_json::json!({
+                    "anchor": chapter_anchor(page),
                     "title": page.name,
                     "link": cx.page.link_to(&page.html_path(), None),
                     "checklists": rendered,
@@ -705,6 +704,25 @@ pub fn render_index(checklists: &[Checklist], cx: &RenderCx) -> Result<String, S
             Ok(out)
         }
     }
+}
+
+/// The id of a chapter's heading on the `{{#checklists}}` page, from the
+/// chapter's path: `handbook-checklists--sub-meeting` for `sub/meeting.md`.
+/// (Ids of checklists and items cannot contain `--`, so none clashes.)
+fn chapter_anchor(page: &Page) -> String {
+    let path = page.html_path();
+    let stem = path.strip_suffix(".html").unwrap_or(&path);
+    let slug: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("handbook-checklists--{slug}")
 }
 
 #[cfg(test)]

@@ -42,20 +42,15 @@ use std::path::{Path, PathBuf};
 /// The info-string word that opens a script block.
 pub const KIND: &str = "script";
 
-/// Templates this module renders with: the script, and the "your details"
-/// form it includes as a partial.
-pub const TEMPLATES: &[Template] = &[
-    ("script", include_str!("../templates/script.hbs")),
-    (
-        "script-details",
-        include_str!("../templates/script-details.hbs"),
-    ),
-];
+/// The template this module renders with. The controls that need
+/// JavaScript (tools, the "your details" form) are built by `script.js`.
+pub const TEMPLATES: &[Template] = &[("script", include_str!("../templates/script.hbs"))];
 
 /// Styles for scripts.
 pub const CSS: &str = include_str!("../assets/script.css");
 
-/// Behaviour for scripts: details form, copy as text, rehearsal mode.
+/// Behaviour for scripts: builds the details form and the tools (copy as
+/// text, rehearsal mode).
 pub const JS: &str = include_str!("../assets/script.js");
 
 /// Speaker styles (colours) before they repeat.
@@ -85,8 +80,6 @@ pub struct Script {
     /// Groups of lines separated by blank lines.
     beats: Vec<Vec<Item>>,
     outcomes: Vec<Outcome>,
-    /// Placeholder labels, in order of first use.
-    placeholders: Vec<String>,
 }
 
 /// A line of dialogue or a stage direction, continuation lines included.
@@ -249,7 +242,7 @@ fn parse(
         }
     }
     book.terms.extend(terms);
-    book.used.extend(placeholders.iter().cloned());
+    book.used.extend(placeholders);
     Some(Script {
         id: id?,
         title,
@@ -258,7 +251,6 @@ fn parse(
         block: block_index,
         beats,
         outcomes,
-        placeholders,
     })
 }
 
@@ -849,30 +841,6 @@ impl Scripts {
                     .collect()
             })
             .collect();
-        let field = |(n, label): (usize, &String)| Field {
-            label: label.clone(),
-            hint: self.declared[label].clone(),
-            input: format!("handbook-{}-detail-{n}", script.id.name),
-        };
-        let details = (!self.declared.is_empty()).then(|| Details {
-            used: script
-                .placeholders
-                .iter()
-                .map(|label| {
-                    field((
-                        self.declared.keys().position(|l| l == label).unwrap_or(0),
-                        label,
-                    ))
-                })
-                .collect(),
-            others: self
-                .declared
-                .keys()
-                .enumerate()
-                .filter(|(_, label)| !script.placeholders.contains(label))
-                .map(field)
-                .collect(),
-        });
         let view = ScriptView {
             id: &script.id.name,
             title: script.title.as_deref(),
@@ -894,7 +862,6 @@ impl Scripts {
                     label: cx.inline(&o.label, o.label_offset),
                 })
                 .collect(),
-            details,
         };
         cx.template("script", &view)
     }
@@ -1036,7 +1003,6 @@ struct ScriptView<'a> {
     cast: Vec<CastView<'a>>,
     beats: Vec<Vec<ItemView<'a>>>,
     outcomes: Vec<OutcomeView>,
-    details: Option<Details>,
 }
 
 #[derive(Serialize)]
@@ -1057,20 +1023,6 @@ struct ItemView<'a> {
 struct OutcomeView {
     href: String,
     label: String,
-}
-
-/// The "your details" form: the placeholders this script uses, then the rest.
-#[derive(Serialize)]
-struct Details {
-    used: Vec<Field>,
-    others: Vec<Field>,
-}
-
-#[derive(Serialize)]
-struct Field {
-    label: String,
-    hint: String,
-    input: String,
 }
 
 #[cfg(test)]

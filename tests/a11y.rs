@@ -122,6 +122,11 @@ fn audit(theme: &str) -> Option<Vec<Found>> {
         ));
         for page in pages(built) {
             tab.goto(&page);
+            // `toc.html` (the sidebar for pages without JavaScript) has
+            // no theme script: give it the theme as mdBook would.
+            tab.eval(&format!(
+                "document.getElementById('mdbook-theme-list') || document.documentElement.classList.replace('light', '{theme}')"
+            ));
             let class = tab.eval("document.documentElement.className");
             assert!(
                 class.as_str().unwrap_or("").split(' ').any(|c| c == theme),
