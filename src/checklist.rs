@@ -603,7 +603,7 @@ fn render_html(c: &Checklist, link: Option<String>, cx: &RenderCx) -> Result<Str
         "checklist",
         &serde_json::json!({
             "id": c.id.name,
-            "anchor": if link.is_none() { Some(&c.id.name) } else { None },
+            "anchor": link.is_none().then(|| anchor(&c.id.name)),
             "title": title,
             "title_id": format!("handbook-title--{key}"),
             "link": link,
@@ -668,7 +668,7 @@ pub fn render_index(checklists: &[Checklist], cx: &RenderCx) -> Result<String, S
                     .map(|c| {
                         render_html(
                             c,
-                            Some(cx.page.link_to(&page.html_path(), Some(&c.id.name))),
+                            Some(cx.page.link_to(&page.html_path(), Some(&anchor(&c.id.name)))),
                             cx,
                         )
                     })
@@ -704,6 +704,13 @@ pub fn render_index(checklists: &[Checklist], cx: &RenderCx) -> Result<String, S
             Ok(out)
         }
     }
+}
+
+/// The HTML id of checklist `id`: prefixed, as all the handbook's ids are,
+/// so it never clashes with the id mdBook gives a heading of the same words
+/// (`## Before the meeting` above `id="before-the-meeting"`).
+fn anchor(id: &str) -> String {
+    format!("handbook-checklist--{id}")
 }
 
 /// The id of a chapter's heading on the `{{#checklists}}` page, from the

@@ -39,7 +39,6 @@ fn renders_interactive_html() {
         r#"id="handbook-item--before-the-meeting--rtos-question" data-item="rtos-question" checked"#
     ));
     assert!(!prep.contains(r#"data-item="write-it-down" checked"#));
-    assert!(prep.contains(r#"<span class="handbook-checklist-done">2</span> of <span class="handbook-checklist-total">6</span> done"#));
     // Every box has its label.
     assert_eq!(
         prep.matches("<input type=\"checkbox\"").count(),
@@ -50,8 +49,11 @@ fn renders_interactive_html() {
     assert!(!prep.contains("<script>alert"));
     // The title is escaped.
     assert!(content(&built, "sub/meeting.html").contains("During the meeting &amp; after"));
-    // Buttons need JavaScript: hidden until it runs.
-    assert!(prep.contains(r#"<div class="handbook-checklist-actions" hidden"#));
+    // The progress and the buttons need JavaScript: the script builds them,
+    // so a page without it shows no count that would go stale.
+    for js_only in ["handbook-checklist-footer", "handbook-checklist-progress", "<button", "role=\"status\""] {
+        assert!(!prep.contains(js_only), "{js_only} in {prep}");
+    }
     // CSS and JS come with the page.
     let page = built.page("prep.html");
     assert!(page.contains(".handbook-checklist-box") && page.contains("handbook-checklist:"));
@@ -65,10 +67,10 @@ fn checklists_page_collects_every_checklist_by_chapter_with_links_back() {
 
     // Chapters in book order, each checklist after its chapter's heading.
     let order = [
-        "../prep.html#before-the-meeting",
-        "../prep.html#in-a-list",
-        "../sub/meeting.html#during",
-        "#review",
+        "../prep.html#handbook-checklist--before-the-meeting",
+        "../prep.html#handbook-checklist--in-a-list",
+        "../sub/meeting.html#handbook-checklist--during",
+        "#handbook-checklist--review",
     ];
     let positions: Vec<usize> = order
         .iter()
@@ -80,10 +82,9 @@ fn checklists_page_collects_every_checklist_by_chapter_with_links_back() {
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
     assert!(all.find(">Preparing</a></h2>") < all.find(">The meeting</a></h2>"));
     // Untitled checklists are named by their id.
-    assert!(all.contains(r##"<a href="../prep.html#in-a-list">in-a-list</a>"##));
-    // The progress counts the defaults.
-    assert!(all.contains(r#"<span class="handbook-checklist-done">2</span> of <span class="handbook-checklist-total">6</span>"#));
-    assert!(all.contains(r#"<span class="handbook-checklist-done">0</span> of <span class="handbook-checklist-total">2</span>"#));
+    assert!(all.contains(r##"<a href="../prep.html#handbook-checklist--in-a-list">in-a-list</a>"##));
+    // Each chapter's heading has an id, for mdBook's sidebar.
+    assert!(all.contains(r#"<h2 class="handbook-checklists-chapter-title" id="handbook-checklists--sub-meeting"><a href="../sub/meeting.html">The meeting</a></h2>"#), "{all}");
     // The original `review` and its copy are both on this page: no id twice.
     let page = built.page("lists/all.html");
     let twice: Vec<_> = ids(&page).into_iter().filter(|(_, n)| *n > 1).collect();
@@ -115,7 +116,7 @@ fn templates_can_be_overridden_from_the_theme() {
     );
     assert!(html.contains(">Step: Two</label>"), "{html}");
     // The templates it did not override are the built-in ones.
-    assert!(html.contains("handbook-checklist-progress"), "{html}");
+    assert!(html.contains("data-handbook-checklist=\"steps\""), "{html}");
 }
 
 /// `(location, message)` of every diagnostic in `check`'s stderr.
@@ -227,7 +228,7 @@ fn ticks_survive_a_reload_and_the_progress_counts_them() {
     };
     let built = support::build("checklist-ok");
     let tab = browser.open(&built, "prep.html");
-    tab.wait_for("!document.querySelector('.handbook-checklist-actions').hidden");
+    tab.wait_for("document.querySelector('.handbook-checklist-actions') !== null");
     assert_eq!(tab.eval(&progress(LIST)), "2 of 6 done");
 
     tab.click("#handbook-item--before-the-meeting--write-it-down");
@@ -236,11 +237,13 @@ fn ticks_survive_a_reload_and_the_progress_counts_them() {
     tab.click("#handbook-item--before-the-meeting--rtos-question"); // untick a default
     assert_eq!(tab.eval(&ticked(LIST, "write-it-down")), true);
     assert_eq!(tab.eval(&progress(LIST)), "3 of 6 done");
+    // The count is announced once, by the list's status line.
+    tab.wait_for(&format!(
+        "document.querySelector('#handbook-checklist--{LIST} .handbook-checklist-status').textContent === '3 of 6 done'"
+    ));
     assert_eq!(
-        tab.eval(
-            "document.querySelector('.handbook-checklist-progress').getAttribute('aria-live')"
-        ),
-        "polite"
+        tab.eval("document.querySelectorAll('[aria-live], [role=status]').length === document.querySelectorAll('.handbook-checklist-status').length"),
+        true
     );
 
     tab.reload();
@@ -291,11 +294,11 @@ fn reset_restores_the_defaults() {
     tab.click("#handbook-item--in-a-list--inside-a-list-item");
     assert_eq!(tab.eval(&progress(LIST)), "2 of 6 done");
 
-    tab.click("#before-the-meeting [data-handbook-action='reset']");
+    tab.click("#handbook-checklist--before-the-meeting [data-handbook-action='reset']");
     assert_eq!(tab.eval(&ticked(LIST, "write-it-down")), false);
     assert_eq!(tab.eval(&ticked(LIST, "rtos-question")), true);
     assert_eq!(tab.eval(&progress(LIST)), "2 of 6 done");
-    tab.wait_for("document.querySelector('#before-the-meeting .handbook-checklist-status').textContent === 'Reset to the defaults'");
+    tab.wait_for("document.querySelector('#handbook-checklist--before-the-meeting .handbook-checklist-status').textContent === 'Reset to the defaults'");
     // Nothing is left in storage for it; the other checklist keeps its tick.
     let keys = "Object.keys(localStorage).filter(k => k.startsWith('handbook-checklist:')).map(k => k.split(':').pop()).sort().join(',')";
     assert_eq!(tab.eval(keys), "in-a-list");
@@ -330,6 +333,12 @@ fn the_checklists_page_shares_the_ticks() {
         tab.eval("[...document.querySelectorAll('[data-handbook-checklist=review] .handbook-checklist-progress')].map(p => p.textContent).join('|')"),
         "1 of 1 done|1 of 1 done"
     );
+    // ... but only the list ticked says so: one announcement, not two.
+    tab.wait_for("document.querySelector('#handbook-checklist--review .handbook-checklist-status').textContent === '1 of 1 done'");
+    assert_eq!(
+        tab.eval("[...document.querySelectorAll('[data-handbook-checklist=review] .handbook-checklist-status')].map(s => s.textContent).join('|')"),
+        "1 of 1 done|"
+    );
 
     tab.goto("prep.html");
     assert_eq!(tab.eval(&ticked(LIST, "rehearse-it-out-loud")), true);
@@ -351,7 +360,7 @@ fn ticks_in_another_window_show_up_without_a_reload() {
     );
     let other = "document.getElementById('other').contentDocument";
     tab.wait_for(&format!(
-        "{other}.querySelector('.handbook-checklist-actions:not([hidden])')"
+        "{other}.querySelector('.handbook-checklist-actions')"
     ));
     tab.click("#handbook-item--before-the-meeting--write-it-down");
     tab.wait_for(&format!(
@@ -399,7 +408,7 @@ fn ticks_follow_their_items_when_the_source_is_reordered() {
     support::build_into(book.path(), &out);
     tab.reload();
     assert_eq!(
-        tab.eval("[...document.querySelectorAll('#before-the-meeting .handbook-checklist-box')].map(b => b.getAttribute('data-item') + '=' + b.checked).join(' ')"),
+        tab.eval("[...document.querySelectorAll('#handbook-checklist--before-the-meeting .handbook-checklist-box')].map(b => b.getAttribute('data-item') + '=' + b.checked).join(' ')"),
         "read-the-datasheet-script-alert-1-script=false write-it-down=true a-new-item=false \
          rtos-question=false check-it-with-a-colleague=true rehearse-it-out-loud=false \
          research-their-recent-projects-and-contributions=false"
@@ -416,7 +425,7 @@ fn copy_as_markdown_gives_a_task_list_with_the_current_ticks() {
     let tab = browser.open(&built, "prep.html");
     tab.click("#handbook-item--before-the-meeting--write-it-down");
     tab.eval("navigator.clipboard.writeText = text => { window.copied = text; return Promise.resolve(); }; true");
-    tab.click("#before-the-meeting [data-handbook-action='copy']");
+    tab.click("#handbook-checklist--before-the-meeting [data-handbook-action='copy']");
     tab.wait_for("window.copied !== undefined");
     assert_eq!(
         tab.eval("window.copied"),
@@ -428,14 +437,14 @@ fn copy_as_markdown_gives_a_task_list_with_the_current_ticks() {
          - [ ] Rehearse it `out loud`\n\
          - [ ] Read [the datasheet](https://example.com/ds.pdf) \\<script>alert(1)\\</script>\n"
     );
-    tab.wait_for("document.querySelector('#before-the-meeting .handbook-checklist-status').textContent === 'Copied'");
+    tab.wait_for("document.querySelector('#handbook-checklist--before-the-meeting .handbook-checklist-status').textContent === 'Copied'");
 
     // Without a clipboard: the text is shown, selected, to copy by hand.
     tab.eval(
         "navigator.clipboard.writeText = () => Promise.reject(new Error('denied')); \
          document.execCommand = () => false; true",
     );
-    tab.click("#in-a-list [data-handbook-action='copy']");
+    tab.click("#handbook-checklist--in-a-list [data-handbook-action='copy']");
     tab.wait_for("document.activeElement.classList.contains('handbook-checklist-copy-text')");
     assert_eq!(
         tab.eval("document.activeElement.value"),

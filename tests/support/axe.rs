@@ -126,3 +126,89 @@ impl Axe {
         serde_json::from_value(value).expect("axe's violations")
     }
 }
+
+// ---------------------------------------------------------------------------
+// The other ways a reader meets a page: a phone's screen and touch, no
+// JavaScript, paper.
+
+/// Emulates a device: a `width`×`height` viewport, and touch input when
+/// `touch` (a phone); `None` goes back to the desktop window.
+pub fn emulate_device(tab: &Tab<'_>, device: Option<(u32, u32, bool)>) {
+    let browser = tab.browser;
+    match device {
+        Some((width, height, touch)) => {
+            browser.command(
+                "Emulation.setDeviceMetricsOverride",
+                serde_json::json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": touch }),
+            );
+            browser.command(
+                "Emulation.setTouchEmulationEnabled",
+                serde_json::json!({ "enabled": touch, "maxTouchPoints": 1 }),
+            );
+        }
+        None => {
+            browser.command("Emulation.clearDeviceMetricsOverride", serde_json::json!({}));
+            browser.command(
+                "Emulation.setTouchEmulationEnabled",
+                serde_json::json!({ "enabled": false }),
+            );
+        }
+    }
+}
+
+/// A finger's tap at `(x, y)` of the viewport.
+pub fn tap_at(tab: &Tab<'_>, x: f64, y: f64) {
+    tab.browser.command(
+        "Input.synthesizeTapGesture",
+        serde_json::json!({ "x": x, "y": y, "gestureSourceType": "touch" }),
+    );
+}
+
+/// Turns the page's JavaScript off (or back on) for the pages opened next.
+pub fn disable_scripts(tab: &Tab<'_>, disabled: bool) {
+    tab.browser.command(
+        "Emulation.setScriptExecutionDisabled",
+        serde_json::json!({ "value": disabled }),
+    );
+}
+
+/// The open page printed to PDF by Chromium, A4, as a reader would.
+pub fn print_to_pdf(tab: &Tab<'_>) -> Vec<u8> {
+    use base64::Engine as _;
+    let pdf = tab.browser.command(
+        "Page.printToPDF",
+        serde_json::json!({ "paperWidth": 8.27, "paperHeight": 11.69, "printBackground": false }),
+    );
+    base64::engine::general_purpose::STANDARD
+        .decode(pdf["data"].as_str().expect("PDF data"))
+        .expect("base64")
+}
+
+/// poppler's `pdftotext`, or `None` after a loud skip message.
+pub fn pdftotext() -> Option<PathBuf> {
+    let path = PathBuf::from("/usr/bin/pdftotext");
+    if path.is_file() {
+        return Some(path);
+    }
+    let message = "pdftotext is not installed (apt-get install -y poppler-utils, as .ci/run does)";
+    if in_ci() {
+        panic!("CI=true and {message}: this test must run in CI");
+    }
+    eprintln!("\n!!!!!!!! SKIPPED: {message}; this test did not run !!!!!!!!\n");
+    None
+}
+
+/// Saves a PNG of the viewport, scaled by `scale` (small files for docs).
+pub fn screenshot_scaled(tab: &Tab<'_>, path: &std::path::Path, scale: f64) {
+    use base64::Engine as _;
+    let size = tab.eval("[document.documentElement.clientWidth, window.innerHeight]");
+    let shot = tab.browser.command(
+        "Page.captureScreenshot",
+        serde_json::json!({ "format": "png", "clip": {
+            "x": 0, "y": 0, "width": size[0], "height": size[1], "scale": scale } }),
+    );
+    let data = base64::engine::general_purpose::STANDARD
+        .decode(shot["data"].as_str().expect("screenshot data"))
+        .expect("base64");
+    std::fs::write(path, data).expect("write screenshot");
+}
