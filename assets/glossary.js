@@ -123,6 +123,10 @@
         if (!ref) {
             if (!refOf(event.target)) {
                 closeAll(null);
+                // The tapped term keeps the focus, and with it its tooltip.
+                if (refOf(document.activeElement)) {
+                    document.activeElement.blur();
+                }
             }
             return;
         }

@@ -158,10 +158,15 @@ pub fn emulate_device(tab: &Tab<'_>, device: Option<(u32, u32, bool)>) {
 
 /// A finger's tap at `(x, y)` of the viewport.
 pub fn tap_at(tab: &Tab<'_>, x: f64, y: f64) {
-    tab.browser.command(
-        "Input.synthesizeTapGesture",
-        serde_json::json!({ "x": x, "y": y, "gestureSourceType": "touch" }),
-    );
+    for (kind, points) in [
+        ("touchStart", serde_json::json!([{ "x": x, "y": y }])),
+        ("touchEnd", serde_json::json!([])),
+    ] {
+        tab.browser.command(
+            "Input.dispatchTouchEvent",
+            serde_json::json!({ "type": kind, "touchPoints": points }),
+        );
+    }
 }
 
 /// Turns the page's JavaScript off (or back on) for the pages opened next.
@@ -211,4 +216,23 @@ pub fn screenshot_scaled(tab: &Tab<'_>, path: &std::path::Path, scale: f64) {
         .decode(shot["data"].as_str().expect("screenshot data"))
         .expect("base64");
     std::fs::write(path, data).expect("write screenshot");
+}
+
+/// Makes the page behave as if its window had the system's focus, so that
+/// `:focus` and `:focus-within` match what `focus()` and Tab reach (a
+/// headless window never has it otherwise).
+pub fn emulate_focus(tab: &Tab<'_>) {
+    tab.browser.command(
+        "Emulation.setFocusEmulationEnabled",
+        serde_json::json!({ "enabled": true }),
+    );
+}
+
+/// Stops pages opened next from opening the print dialog themselves
+/// (mdBook's `print.html` does, on load).
+pub fn no_print_dialog(tab: &Tab<'_>) {
+    tab.browser.command(
+        "Page.addScriptToEvaluateOnNewDocument",
+        serde_json::json!({ "source": "window.print = () => {};" }),
+    );
 }
