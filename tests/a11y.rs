@@ -655,3 +655,74 @@ fn theme_screenshots() {
     }
     support::axe::emulate_device(&tab, None);
 }
+
+// ---------------------------------------------------------------------------
+// Contrast axe does not measure: borders of controls and focus rings.
+
+/// Tabs through every focusable element of the open page and reports each
+/// of the handbook's whose focus ring, or whose control border, is below
+/// 3:1 against the background behind it. Returns `[checked, problems]`.
+const NON_TEXT_CONTRAST: &str = r#"(() => {
+  const rgb = (c) => { const m = c.match(/[\d.]+/g) || ['0', '0', '0', '0']; return m.map(Number).concat([1]).slice(0, 4); };
+  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const behind = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0.5) return c;
+    }
+    return [255, 255, 255, 1];
+  };
+  const ours = (el) => { for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
+    if ([e.id, ...e.classList].some((n) => n.startsWith('handbook-'))) return true; } return false; };
+  return { ours, ratio, rgb, behind };
+})()"#;
+
+#[test]
+fn focus_rings_and_control_borders_are_three_to_one_in_every_theme() {
+    let Some(browser) = support::browser() else {
+        return;
+    };
+    let tab = browser.open(&books()[0].built, "index.html");
+    support::axe::emulate_focus(&tab);
+    let mut problems = Vec::new();
+    for theme in THEMES {
+        tab.eval(&format!(
+            "document.getElementById('mdbook-theme-{theme}').click()"
+        ));
+        tab.goto("the-meeting.html");
+        tab.eval(INTERACT);
+        tab.eval(&format!("window.hb = {NON_TEXT_CONTRAST}; document.activeElement.blur(); window.scrollTo(0, 0); true"));
+        let mut checked = 0;
+        for _ in 0..400 {
+            tab.press_key("Tab");
+            let found = tab.eval(
+                "(() => { const el = document.activeElement; if (!el || el === document.body) return 'end';
+                   if (!hb.ours(el)) return null;
+                   const s = getComputedStyle(el), bg = hb.behind(el.parentElement);
+                   const out = { what: el.outerHTML.slice(0, 90), problems: [] };
+                   const ring = s.outlineStyle !== 'none' ? hb.ratio(hb.rgb(s.outlineColor), bg) : 0;
+                   if (ring < 3 || parseFloat(s.outlineWidth) < 2) out.problems.push('focus ring ' + ring.toFixed(2) + ':1, ' + s.outlineWidth);
+                   if (['BUTTON', 'SELECT', 'INPUT'].includes(el.tagName) && el.type !== 'checkbox') {
+                     const border = hb.ratio(hb.rgb(s.borderTopColor), hb.behind(el.parentElement));
+                     const inner = hb.ratio(hb.rgb(s.borderTopColor), hb.behind(el));
+                     if (Math.max(border, inner) < 3) out.problems.push('border ' + Math.max(border, inner).toFixed(2) + ':1');
+                   }
+                   return out; })()",
+            );
+            if found == "end" {
+                break;
+            }
+            if found.is_null() {
+                continue;
+            }
+            checked += 1;
+            for p in found["problems"].as_array().into_iter().flatten() {
+                problems.push(format!("{theme}: {} at {}", p.as_str().unwrap_or(""), found["what"]));
+            }
+        }
+        assert!(checked >= 10, "{theme}: only {checked} handbook elements reached by Tab");
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
