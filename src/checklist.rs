@@ -668,7 +668,10 @@ pub fn render_index(checklists: &[Checklist], cx: &RenderCx) -> Result<String, S
                     .map(|c| {
                         render_html(
                             c,
-                            Some(cx.page.link_to(&page.html_path(), Some(&anchor(&c.id.name)))),
+                            Some(
+                                cx.page
+                                    .link_to(&page.html_path(), Some(&anchor(&c.id.name))),
+                            ),
                             cx,
                         )
                     })

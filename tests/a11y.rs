@@ -43,8 +43,11 @@ struct Book {
 fn books() -> &'static [Book] {
     static BOOKS: OnceLock<Vec<Book>> = OnceLock::new();
     BOOKS.get_or_init(|| {
-        let roots = std::iter::once(("handbook".to_string(), support::crate_root()))
-            .chain(FIXTURES.iter().map(|f| (f.to_string(), support::fixture(f))));
+        let roots = std::iter::once(("handbook".to_string(), support::crate_root())).chain(
+            FIXTURES
+                .iter()
+                .map(|f| (f.to_string(), support::fixture(f))),
+        );
         roots
             .map(|(name, root)| {
                 let dir = tempfile::tempdir().expect("temp dir");
@@ -166,7 +169,9 @@ fn by_rule<'a>(found: impl Iterator<Item = &'a Found>) -> (usize, String) {
 fn report(theme: &str, found: &[Found]) {
     let (ours, ours_rules) = by_rule(found.iter().filter(|f| f.violation.ours));
     let (chrome, chrome_rules) = by_rule(found.iter().filter(|f| !f.violation.ours));
-    eprintln!("axe {theme}: handbook {ours} [{ours_rules}]; mdBook chrome {chrome} [{chrome_rules}]");
+    eprintln!(
+        "axe {theme}: handbook {ours} [{ours_rules}]; mdBook chrome {chrome} [{chrome_rules}]"
+    );
     let mut distinct: BTreeMap<(String, String), (usize, &Found)> = BTreeMap::new();
     for f in found.iter().filter(|f| !f.violation.ours) {
         let key = (f.violation.rule.clone(), f.violation.target.clone());
@@ -300,7 +305,10 @@ fn the_checklists_page_chapter_headings_reach_the_sidebar() {
     assert!(headings.len() >= 3, "{headings:?}");
     for h in headings {
         let h = h.as_str().unwrap_or("");
-        assert!(h.starts_with("handbook-checklists--") && h.ends_with("|A"), "{h}");
+        assert!(
+            h.starts_with("handbook-checklists--") && h.ends_with("|A"),
+            "{h}"
+        );
     }
     let sidebar = tab.eval(
         "[...document.querySelectorAll('.on-this-page > ol > li > span > a.header-in-summary')].map(a => a.getAttribute('href'))",
@@ -309,7 +317,9 @@ fn the_checklists_page_chapter_headings_reach_the_sidebar() {
     for h in headings {
         let id = h.as_str().unwrap_or("").trim_end_matches("|A");
         assert!(
-            sidebar.iter().any(|a| a.as_str() == Some(&format!("#{id}"))),
+            sidebar
+                .iter()
+                .any(|a| a.as_str() == Some(&format!("#{id}"))),
             "{id} is not in the sidebar's top level: {sidebar:?}"
         );
     }
@@ -342,7 +352,9 @@ fn without_javascript_pages_read_well() {
             "[...document.querySelectorAll('.handbook-placeholder')].filter(p => p.textContent !== '[' + p.dataset.placeholder + ']' || !p.title).map(p => p.outerHTML)",
         );
         if blanks.as_array().is_some_and(|l| !l.is_empty()) {
-            problems.push(format!("{page}: blanks without their label and hint: {blanks}"));
+            problems.push(format!(
+                "{page}: blanks without their label and hint: {blanks}"
+            ));
         }
         // axe itself needs timers: scripts back on for it, once the page
         // has loaded (and run none of its own).
@@ -364,7 +376,10 @@ fn a_blank_says_it_is_one_and_opens_its_field_from_the_keyboard() {
     let Some(browser) = support::browser() else {
         return;
     };
-    let built = books().iter().find(|b| b.name == "script-book").expect("book");
+    let built = books()
+        .iter()
+        .find(|b| b.name == "script-book")
+        .expect("book");
     let tab = browser.open(&built.built, "ask.html");
     tab.eval("localStorage.clear()");
     tab.reload();
@@ -379,7 +394,10 @@ fn a_blank_says_it_is_one_and_opens_its_field_from_the_keyboard() {
     tab.eval(&format!("{first}.focus()"));
     tab.press_key("Enter");
     tab.wait_for("document.activeElement.dataset.placeholder === 'Your Name' && document.activeElement.tagName === 'INPUT'");
-    assert_eq!(tab.eval("document.querySelector('.handbook-details').open"), true);
+    assert_eq!(
+        tab.eval("document.querySelector('.handbook-details').open"),
+        true
+    );
     for c in "Sam".chars() {
         tab.press_key(&c.to_string());
     }
@@ -454,7 +472,10 @@ fn tooltips_are_forty_characters_wide_and_inside_the_window() {
     // font made the old `24rem` 240px.
     assert!(!widths.is_empty());
     for w in &widths {
-        assert!((280.0..=420.0).contains(w), "a long tooltip is {w}px wide: {widths:?}");
+        assert!(
+            (280.0..=420.0).contains(w),
+            "a long tooltip is {w}px wide: {widths:?}"
+        );
     }
     for (width, height) in [(320, 640), (390, 844)] {
         support::axe::emulate_device(&tab, Some((width, height, true)));
@@ -494,9 +515,10 @@ fn tap_every_term(tab: &support::Tab<'_>, page: &str, width: u32) -> Vec<String>
             support::axe::tap_at(tab, x.as_f64().unwrap_or(0.0), y.as_f64().unwrap_or(0.0));
             tab.wait_for(&format!("{} !== null", tip_geometry(i)));
             let g = tab.eval(&tip_geometry(i));
-            problems.extend(
-                misplaced(&g).map(|p| format!("{page} #{i} ({width}px, tapped at {at} of the height): {p}")),
-            );
+            problems
+                .extend(misplaced(&g).map(|p| {
+                    format!("{page} #{i} ({width}px, tapped at {at} of the height): {p}")
+                }));
         }
     }
     problems
@@ -623,7 +645,8 @@ const PRINT_LAYOUT: &str = r#"(() => {
 // Screenshots.
 
 /// Refreshes `docs/screenshots/theme-*.png`: the meeting script in each
-/// theme, rehearsal on and a tooltip open:
+/// theme, rehearsal on with a line revealed (and a tooltip, when a term
+/// of the script is in view):
 /// `cargo test --test a11y -- --ignored theme_screenshots`.
 #[test]
 #[ignore = "writes docs/screenshots; run by hand when the look changes"]
@@ -649,7 +672,9 @@ fn theme_screenshots() {
                s.scrollIntoView(); window.scrollBy(0, -60); })()",
         );
         let term = "[...document.querySelectorAll('.handbook-script .handbook-term')].find(t => t.getClientRects().length && t.getBoundingClientRect().top > 200)";
-        tab.eval(&format!("{term} && {term}.focus({{ preventScroll: true }})"));
+        tab.eval(&format!(
+            "{term} && {term}.focus({{ preventScroll: true }})"
+        ));
         tab.eval("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))");
         support::axe::screenshot_scaled(&tab, &dir.join(format!("theme-{theme}.png")), 0.75);
     }
@@ -719,10 +744,17 @@ fn focus_rings_and_control_borders_are_three_to_one_in_every_theme() {
             }
             checked += 1;
             for p in found["problems"].as_array().into_iter().flatten() {
-                problems.push(format!("{theme}: {} at {}", p.as_str().unwrap_or(""), found["what"]));
+                problems.push(format!(
+                    "{theme}: {} at {}",
+                    p.as_str().unwrap_or(""),
+                    found["what"]
+                ));
             }
         }
-        assert!(checked >= 10, "{theme}: only {checked} handbook elements reached by Tab");
+        assert!(
+            checked >= 10,
+            "{theme}: only {checked} handbook elements reached by Tab"
+        );
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

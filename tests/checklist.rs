@@ -51,7 +51,12 @@ fn renders_interactive_html() {
     assert!(content(&built, "sub/meeting.html").contains("During the meeting &amp; after"));
     // The progress and the buttons need JavaScript: the script builds them,
     // so a page without it shows no count that would go stale.
-    for js_only in ["handbook-checklist-footer", "handbook-checklist-progress", "<button", "role=\"status\""] {
+    for js_only in [
+        "handbook-checklist-footer",
+        "handbook-checklist-progress",
+        "<button",
+        "role=\"status\"",
+    ] {
         assert!(!prep.contains(js_only), "{js_only} in {prep}");
     }
     // CSS and JS come with the page.
@@ -82,7 +87,9 @@ fn checklists_page_collects_every_checklist_by_chapter_with_links_back() {
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
     assert!(all.find(">Preparing</a></h2>") < all.find(">The meeting</a></h2>"));
     // Untitled checklists are named by their id.
-    assert!(all.contains(r##"<a href="../prep.html#handbook-checklist--in-a-list">in-a-list</a>"##));
+    assert!(
+        all.contains(r##"<a href="../prep.html#handbook-checklist--in-a-list">in-a-list</a>"##)
+    );
     // Each chapter's heading has an id, for mdBook's sidebar.
     assert!(all.contains(r#"<h2 class="handbook-checklists-chapter-title" id="handbook-checklists--sub-meeting"><a href="../sub/meeting.html">The meeting</a></h2>"#), "{all}");
     // The original `review` and its copy are both on this page: no id twice.

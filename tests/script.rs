@@ -85,7 +85,10 @@ fn the_page_carries_no_controls_that_need_javascript() {
     ] {
         assert!(!main.contains(control), "{control} in {main}");
     }
-    assert!(main.contains(r#"title="How you sign your emails">[Your Name]</span>"#), "{main}");
+    assert!(
+        main.contains(r#"title="How you sign your emails">[Your Name]</span>"#),
+        "{main}"
+    );
 }
 
 #[test]
@@ -258,7 +261,10 @@ fn details_fill_every_placeholder_on_every_page_and_survive_a_reload() {
     tab.goto("sub/outcomes.html");
     tab.wait_for("document.querySelector('#alex-time .handbook-placeholder') !== null && document.querySelector('#alex-time .handbook-placeholder').textContent === 'Sam Lee'");
     // One form, before the first script with a blank (not before `alex-yes`).
-    assert_eq!(tab.eval("document.querySelectorAll('.handbook-details').length"), 1);
+    assert_eq!(
+        tab.eval("document.querySelectorAll('.handbook-details').length"),
+        1
+    );
     assert_eq!(
         tab.eval("document.querySelector('.handbook-details').nextElementSibling.id"),
         "alex-time"

@@ -99,9 +99,7 @@ impl Axe {
         let path = std::env::var_os("HANDBOOK_AXE")
             .map(PathBuf::from)
             .or_else(|| install_dir().map(|d| d.join("node_modules/axe-core/axe.min.js")));
-        let found = path
-            .as_ref()
-            .and_then(|p| std::fs::read_to_string(p).ok());
+        let found = path.as_ref().and_then(|p| std::fs::read_to_string(p).ok());
         if let Some(source) = found {
             return Some(Axe { source });
         }
@@ -147,7 +145,10 @@ pub fn emulate_device(tab: &Tab<'_>, device: Option<(u32, u32, bool)>) {
             );
         }
         None => {
-            browser.command("Emulation.clearDeviceMetricsOverride", serde_json::json!({}));
+            browser.command(
+                "Emulation.clearDeviceMetricsOverride",
+                serde_json::json!({}),
+            );
             browser.command(
                 "Emulation.setTouchEmulationEnabled",
                 serde_json::json!({ "enabled": false }),
@@ -206,11 +207,14 @@ pub fn pdftotext() -> Option<PathBuf> {
 /// Saves a PNG of the viewport, scaled by `scale` (small files for docs).
 pub fn screenshot_scaled(tab: &Tab<'_>, path: &std::path::Path, scale: f64) {
     use base64::Engine as _;
-    let size = tab.eval("[document.documentElement.clientWidth, window.innerHeight]");
+    // The clip is in page coordinates: the viewport is at the scroll offset.
+    let view = tab.eval(
+        "[window.scrollX, window.scrollY, document.documentElement.clientWidth, window.innerHeight]",
+    );
     let shot = tab.browser.command(
         "Page.captureScreenshot",
         serde_json::json!({ "format": "png", "clip": {
-            "x": 0, "y": 0, "width": size[0], "height": size[1], "scale": scale } }),
+            "x": view[0], "y": view[1], "width": view[2], "height": view[3], "scale": scale } }),
     );
     let data = base64::engine::general_purpose::STANDARD
         .decode(shot["data"].as_str().expect("screenshot data"))
