@@ -758,3 +758,27 @@ fn focus_rings_and_control_borders_are_three_to_one_in_every_theme() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+// ---------------------------------------------------------------------------
+// Touch targets.
+
+#[test]
+fn controls_are_at_least_24px_to_tap() {
+    let Some(browser) = support::browser() else {
+        return;
+    };
+    let tab = browser.open(&books()[0].built, "the-meeting.html");
+    tab.eval(INTERACT);
+    let small = tab.eval(
+        "[...document.querySelectorAll('.handbook-script button, .handbook-script select, .handbook-details summary, .handbook-details button, .handbook-details input, .handbook-checklist-button, .handbook-script-outcomes a')]
+           .filter((e) => e.getClientRects().length > 0)
+           .map((e) => [e.outerHTML.slice(0, 80), e.getBoundingClientRect().width, e.getBoundingClientRect().height])",
+    );
+    let small = small.as_array().expect("controls");
+    assert!(small.len() >= 8, "{small:?}");
+    let failing: Vec<_> = small
+        .iter()
+        .filter(|c| c[1].as_f64().unwrap_or(0.0) < 24.0 || c[2].as_f64().unwrap_or(0.0) < 24.0)
+        .collect();
+    assert!(failing.is_empty(), "under 24×24px: {failing:?}");
+}
