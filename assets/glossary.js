@@ -1,8 +1,10 @@
 /* Glossary references: the tooltip is in the page already and CSS shows it
-   on hover and focus. This adds tap-to-show on touch screens (a second tap
-   follows the link), Escape to dismiss, and pins a shown tooltip to the
-   viewport next to its reference: inside the window, above the reference
-   when there is no room below, never clipped by a scrolling table. */
+   on hover and focus; a reference without a tooltip of its own borrows the
+   one its `aria-describedby` names. This adds tap-to-show on touch screens
+   (a second tap follows the link), Escape to dismiss, and pins a shown
+   tooltip to the viewport next to its reference: inside the window, above
+   the reference when there is no room below, never clipped by a scrolling
+   table. */
 (function () {
     "use strict";
     if (window.handbookGlossary) {
@@ -66,8 +68,23 @@
         }
     }
 
+    // A later reference to a term may share the page's one tooltip for it
+    // (its `aria-describedby` names the tooltip): bring the tooltip next to
+    // the reference that shows it, where the CSS finds it.
+    function adopt(ref) {
+        var term = ref.querySelector(".handbook-term");
+        if (!term || ref.querySelector(".handbook-term-tip")) {
+            return;
+        }
+        var tip = document.getElementById(term.getAttribute("aria-describedby") || "");
+        if (tip && tip.classList.contains("handbook-term-tip")) {
+            ref.appendChild(tip);
+        }
+    }
+
     function show(ref) {
         ref.classList.remove(DISMISSED);
+        adopt(ref);
         place(ref);
     }
 

@@ -782,3 +782,46 @@ fn controls_are_at_least_24px_to_tap() {
         .collect();
     assert!(failing.is_empty(), "under 24×24px: {failing:?}");
 }
+
+/// Lean markup may give a page one tooltip per term: a later reference
+/// without its own names the first one's in `aria-describedby`, and shows
+/// it on focus and hover all the same.
+#[test]
+fn a_reference_without_its_own_tooltip_shows_the_shared_one() {
+    let Some(browser) = support::browser() else {
+        return;
+    };
+    let tab = browser.open(&books()[0].built, "specific-ask.html");
+    support::axe::emulate_focus(&tab);
+    // Two references; the second's tooltip taken away, pointed at the first's.
+    let shared = tab.eval(
+        "(() => { const terms = [...document.querySelectorAll('main .handbook-ref > .handbook-term')];
+           const [a, b] = [terms[0], terms.find((t, i) => i > 0 && t.getBoundingClientRect().top > 400)];
+           b.parentElement.querySelector('.handbook-term-tip').remove();
+           b.setAttribute('aria-describedby', a.getAttribute('aria-describedby'));
+           b.id = 'hb-later'; return a.getAttribute('aria-describedby'); })()",
+    );
+    let tip = format!("document.getElementById({shared})");
+    tab.eval("document.getElementById('hb-later').focus()");
+    tab.wait_for(&format!("getComputedStyle({tip}).display === 'block'"));
+    let near = tab.eval(&format!(
+        "(() => {{ const t = {tip}.getBoundingClientRect(), r = document.getElementById('hb-later').getBoundingClientRect();
+           return Math.abs(t.top - r.bottom) < 12 || Math.abs(r.top - t.bottom) < 12; }})()"
+    ));
+    assert_eq!(
+        near, true,
+        "the shared tooltip shows next to the later reference"
+    );
+    assert_eq!(
+        tab.eval(&format!(
+            "{tip}.parentElement === document.getElementById('hb-later').parentElement"
+        )),
+        true
+    );
+    // Back on the first reference, by mouse: it shows there again.
+    tab.eval("document.activeElement.blur()");
+    tab.hover("main .handbook-term");
+    tab.wait_for(&format!(
+        "getComputedStyle({tip}).display === 'block' && {tip}.parentElement === document.querySelector('main .handbook-ref')"
+    ));
+}
