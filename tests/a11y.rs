@@ -5,8 +5,10 @@
 //! structure axe does not see (unique ids, no `<style>` in `<body>`), the
 //! page with JavaScript off, and print.
 //!
-//! A violation in the handbook's markup fails the test; mdBook's own chrome
-//! is printed, for the record, and does not.
+//! A violation in the handbook's markup fails the test; the rest (mdBook's
+//! own chrome, a fixture's own template overrides) is printed, for the
+//! record, and does not. Run `cargo test --test a11y -- --nocapture` for
+//! the counts per theme.
 
 mod support;
 
@@ -170,7 +172,7 @@ fn report(theme: &str, found: &[Found]) {
     let (ours, ours_rules) = by_rule(found.iter().filter(|f| f.violation.ours));
     let (chrome, chrome_rules) = by_rule(found.iter().filter(|f| !f.violation.ours));
     eprintln!(
-        "axe {theme}: handbook {ours} [{ours_rules}]; mdBook chrome {chrome} [{chrome_rules}]"
+        "axe {theme}: handbook {ours} [{ours_rules}]; not the handbook's {chrome} [{chrome_rules}]"
     );
     let mut distinct: BTreeMap<(String, String), (usize, &Found)> = BTreeMap::new();
     for f in found.iter().filter(|f| !f.violation.ours) {
@@ -179,7 +181,7 @@ fn report(theme: &str, found: &[Found]) {
     }
     for (n, f) in distinct.values() {
         eprintln!(
-            "  mdBook chrome, {n} page state(s), first {}/{}: {}",
+            "  not the handbook's, {n} page state(s), first {}/{}: {}",
             f.book, f.page, f.violation
         );
     }

@@ -6,7 +6,11 @@
 //!
 //! Every violation is kept with its selector and told apart by who made the
 //! element: the handbook (it or an ancestor carries a `handbook-`/`hb-` class
-//! or id) or mdBook's own page.
+//! or id) or not (mdBook's own page, or a book's own template override).
+//!
+//! Below it, the other ways a reader meets a page, over the same DevTools
+//! connection: a phone's viewport and touch, focus, no JavaScript, print to
+//! PDF (read back with poppler's `pdftotext`), scaled screenshots.
 
 use super::{Tab, in_ci};
 use serde::Deserialize;
