@@ -1,4 +1,7 @@
-/* checklists: saved ticks, progress, reset, copy as markdown */
+/* checklists: saved ticks, progress, reset, copy as markdown.
+   The page carries only the boxes (ticked as the book says): the progress,
+   the buttons and the status line need JavaScript, so they are built here,
+   and a page without it shows no count that could go stale. */
 (function () {
   "use strict";
   if (window.handbookChecklists) {
@@ -78,6 +81,10 @@
       if (count && count.textContent !== String(done)) {
         count.textContent = String(done);
       }
+      var total = list.querySelector(".handbook-checklist-total");
+      if (total && total.textContent !== String(boxes.length)) {
+        total.textContent = String(boxes.length);
+      }
       list.classList.toggle("handbook-checklist-complete", boxes.length > 0 && done === boxes.length);
     });
   }
@@ -93,16 +100,63 @@
     });
   }
 
-  function say(list, key) {
+  var MESSAGES = {
+    copied: "Copied",
+    copyFailed: "Select the text below and copy it",
+    reset: "Reset to the defaults"
+  };
+
+  // Announces `text` in the status line of `list` only: the one the reader
+  // acted on, though every rendering of the checklist shows the new count.
+  function say(list, text) {
     var status = list.querySelector(".handbook-checklist-status");
     if (status) {
       status.textContent = "";
-      var text = status.getAttribute(key) || "";
       // A fresh text node, so screen readers announce a repeated message.
       window.setTimeout(function () {
         status.textContent = text;
       }, 50);
     }
+  }
+
+  function progressOf(list) {
+    var progress = list.querySelector(".handbook-checklist-progress");
+    return progress ? progress.textContent : "";
+  }
+
+  function element(tag, className, text, attrs) {
+    var el = document.createElement(tag);
+    el.className = className;
+    el.textContent = text || "";
+    Object.keys(attrs || {}).forEach(function (name) {
+      el.setAttribute(name, attrs[name]);
+    });
+    return el;
+  }
+
+  // "N of M done", Reset, Copy as markdown and the status line, under the items.
+  function buildFooter(list) {
+    if (list.querySelector(".handbook-checklist-footer")) {
+      return;
+    }
+    var footer = element("div", "handbook-checklist-footer");
+    var progress = element("p", "handbook-checklist-progress");
+    progress.appendChild(element("span", "handbook-checklist-done", "0"));
+    progress.appendChild(document.createTextNode(" of "));
+    progress.appendChild(element("span", "handbook-checklist-total", "0"));
+    progress.appendChild(document.createTextNode(" done"));
+    footer.appendChild(progress);
+    var actions = element("div", "handbook-checklist-actions");
+    var title = list.querySelector(".handbook-checklist-title");
+    var described = title && title.id ? { type: "button", "aria-describedby": title.id } : { type: "button" };
+    [["reset", "Reset"], ["copy", "Copy as markdown"]].forEach(function (action) {
+      var button = element("button", "handbook-checklist-button", action[1], described);
+      button.setAttribute("data-handbook-action", action[0]);
+      actions.appendChild(button);
+    });
+    footer.appendChild(actions);
+    footer.appendChild(element("p", "handbook-checklist-status", "", { role: "status" }));
+    list.appendChild(footer);
   }
 
   // --- Copy as markdown -----------------------------------------------------
@@ -194,7 +248,7 @@
     return window.handbookCopyText(text).then(function (ok) {
       button.focus();
       if (ok) {
-        say(list, "data-copied");
+        say(list, MESSAGES.copied);
         return;
       }
       // Last resort: show the text, selected, for the reader to copy.
@@ -207,7 +261,7 @@
       list.querySelector(".handbook-checklist-actions").appendChild(area);
       area.focus();
       area.select();
-      say(list, "data-copy-failed");
+      say(list, MESSAGES.copyFailed);
     });
   }
 
@@ -232,6 +286,7 @@
     }
     write(id, state);
     refresh(id);
+    say(list, progressOf(list));
   });
 
   document.addEventListener("click", function (event) {
@@ -244,7 +299,7 @@
     if (button.getAttribute("data-handbook-action") === "reset") {
       write(id, {});
       refresh(id);
-      say(list, "data-reset");
+      say(list, MESSAGES.reset);
     } else if (button.getAttribute("data-handbook-action") === "copy") {
       copy(list, button);
     }
@@ -267,9 +322,7 @@
   });
 
   function init() {
-    document.querySelectorAll(".handbook-checklist-actions[hidden]").forEach(function (actions) {
-      actions.hidden = false;
-    });
+    document.querySelectorAll(".handbook-checklist").forEach(buildFooter);
     refreshAll();
   }
 

@@ -1,8 +1,10 @@
 /* Glossary references: the tooltip is in the page already and CSS shows it
-   on hover and focus. This adds tap-to-show on touch screens (a second tap
-   follows the link), Escape to dismiss, and pins a shown tooltip to the
-   viewport next to its reference: inside the window, above the reference
-   when there is no room below, never clipped by a scrolling table. */
+   on hover and focus; a reference without a tooltip of its own borrows the
+   one its `aria-describedby` names. This adds tap-to-show on touch screens
+   (a second tap follows the link), Escape to dismiss, and pins a shown
+   tooltip to the viewport next to its reference: inside the window, above
+   the reference when there is no room below, never clipped by a scrolling
+   table. */
 (function () {
     "use strict";
     if (window.handbookGlossary) {
@@ -29,7 +31,8 @@
     }
 
     // Pins the shown tooltip of `ref` to the viewport: below the reference's
-    // first line, moved left to fit, or above when there is no room below.
+    // first line, moved left to fit; above it when there is no room below;
+    // and when there is room on neither side, as low as still fits.
     function place(ref) {
         var tip = ref.querySelector(".handbook-term-tip");
         var term = ref.querySelector(".handbook-term");
@@ -46,9 +49,13 @@
         var h = tip.offsetHeight;
         var x = Math.max(MARGIN, Math.min(anchor.left, width - MARGIN - w));
         var y = anchor.bottom + GAP;
-        if (y + h > height - MARGIN && anchor.top - GAP - h >= MARGIN) {
-            y = anchor.top - GAP - h;
-            ref.classList.add(ABOVE);
+        if (y + h > height - MARGIN) {
+            if (anchor.top - GAP - h >= MARGIN) {
+                y = anchor.top - GAP - h;
+                ref.classList.add(ABOVE);
+            } else {
+                y = Math.max(MARGIN, height - MARGIN - h);
+            }
         }
         tip.style.setProperty("--handbook-tip-x", x + "px");
         tip.style.setProperty("--handbook-tip-y", y + "px");
@@ -61,8 +68,23 @@
         }
     }
 
+    // A later reference to a term may share the page's one tooltip for it
+    // (its `aria-describedby` names the tooltip): bring the tooltip next to
+    // the reference that shows it, where the CSS finds it.
+    function adopt(ref) {
+        var term = ref.querySelector(".handbook-term");
+        if (!term || ref.querySelector(".handbook-term-tip")) {
+            return;
+        }
+        var tip = document.getElementById(term.getAttribute("aria-describedby") || "");
+        if (tip && tip.classList.contains("handbook-term-tip")) {
+            ref.appendChild(tip);
+        }
+    }
+
     function show(ref) {
         ref.classList.remove(DISMISSED);
+        adopt(ref);
         place(ref);
     }
 
@@ -118,6 +140,10 @@
         if (!ref) {
             if (!refOf(event.target)) {
                 closeAll(null);
+                // The tapped term keeps the focus, and with it its tooltip.
+                if (refOf(document.activeElement)) {
+                    document.activeElement.blur();
+                }
             }
             return;
         }

@@ -1,4 +1,7 @@
-/* scripts: the reader's details fill every placeholder, copy as text, rehearsal mode */
+/* scripts: the reader's details fill every placeholder, copy as text, rehearsal mode.
+   The page carries only the dialogue; every control that needs JavaScript is
+   built here: each script's tools, and one "Your details" form per page with
+   a field for each placeholder on it (its hint is the placeholder's title). */
 (function () {
     'use strict';
     if (window.handbookScriptsReady) {
@@ -46,41 +49,123 @@
         Array.prototype.forEach.call(list, f);
     }
 
+    // `<tag class="...">text</tag>` with attributes.
+    function make(tag, className, text, attrs) {
+        var el = document.createElement(tag);
+        if (className) {
+            el.className = className;
+        }
+        if (text) {
+            el.textContent = text;
+        }
+        Object.keys(attrs || {}).forEach(function (name) {
+            el.setAttribute(name, attrs[name]);
+        });
+        return el;
+    }
+
     function valueOf(label) {
         var v = values[label];
         return typeof v === 'string' ? v.trim() : '';
+    }
+
+    function placeholders() {
+        return document.querySelectorAll('.handbook-placeholder[data-placeholder]');
     }
 
     function inputs() {
         return document.querySelectorAll('.handbook-details input[data-placeholder]');
     }
 
-    // Shows every placeholder, form field and progress count as the details say.
+    // Shows every placeholder, form field and the progress as the details say.
     function paint(except) {
-        each(document.querySelectorAll('.handbook-placeholder'), function (el) {
+        each(placeholders(), function (el) {
             var label = el.getAttribute('data-placeholder');
             var v = valueOf(label);
             el.textContent = v || label;
             el.classList.toggle('handbook-placeholder-filled', v !== '');
             el.classList.toggle('handbook-placeholder-empty', v === '');
+            el.setAttribute('aria-label', v ? v + ' (' + label + ', change)' : label + ' (blank, fill in)');
         });
+        var filled = 0;
         each(inputs(), function (input) {
-            var v = values[input.getAttribute('data-placeholder')] || '';
+            var label = input.getAttribute('data-placeholder');
+            var v = values[label] || '';
             if (input !== except && input.value !== v) {
                 input.value = v;
             }
+            if (valueOf(label)) {
+                filled += 1;
+            }
         });
-        each(document.querySelectorAll('.handbook-details'), function (details) {
-            var fields = details.querySelectorAll('input[data-placeholder]');
-            var filled = 0;
-            each(fields, function (input) {
-                if (valueOf(input.getAttribute('data-placeholder'))) {
-                    filled += 1;
-                }
-            });
-            var progress = details.querySelector('.handbook-details-progress');
-            if (progress) {
-                progress.textContent = '(' + filled + ' of ' + fields.length + ' filled in)';
+        var progress = document.querySelector('.handbook-details-progress');
+        if (progress) {
+            progress.textContent = '(' + filled + ' of ' + inputs().length + ' filled in)';
+        }
+    }
+
+    // A blank is a control: Enter, Space or a click opens its field.
+    function setUpPlaceholder(el) {
+        el.setAttribute('role', 'button');
+        el.setAttribute('tabindex', '0');
+    }
+
+    // The one "Your details" form of the page: a field per placeholder label,
+    // in the order they first appear, put before the first script that uses one.
+    function buildDetails() {
+        var first = document.querySelector('.handbook-script .handbook-placeholder[data-placeholder]');
+        if (!first) {
+            return;
+        }
+        var details = make('details', 'handbook-details');
+        var summary = make('summary', '', 'Your details ');
+        summary.appendChild(make('span', 'handbook-details-progress'));
+        details.appendChild(summary);
+        var form = make('form', 'handbook-details-form', '', { action: '#' });
+        form.appendChild(make('p', 'handbook-details-intro',
+            'Fill these in once: every script in this book shows them. They are saved in this browser only.'));
+        var seen = {};
+        each(placeholders(), function (ph) {
+            var label = ph.getAttribute('data-placeholder');
+            if (!Object.prototype.hasOwnProperty.call(seen, label)) {
+                seen[label] = true;
+                form.appendChild(field(Object.keys(seen).length, label, ph.getAttribute('title') || ''));
+            }
+        });
+        var actions = make('p', 'handbook-details-actions');
+        actions.appendChild(make('button', 'handbook-details-clear', 'Clear my details', { type: 'button' }));
+        actions.appendChild(make('span', 'handbook-details-status', '', { role: 'status' }));
+        form.appendChild(actions);
+        details.appendChild(form);
+        var script = first.closest('.handbook-script');
+        script.parentNode.insertBefore(details, script);
+    }
+
+    function field(n, label, hint) {
+        var id = 'handbook-detail-' + n;
+        var p = make('p', 'handbook-details-field');
+        p.appendChild(make('label', '', label, { for: id }));
+        var input = make('input', '', '', {
+            type: 'text', id: id, 'data-placeholder': label, spellcheck: 'false', autocomplete: 'off'
+        });
+        p.appendChild(input);
+        if (hint) {
+            input.setAttribute('aria-describedby', id + '-hint');
+            p.appendChild(make('span', 'handbook-details-hint', hint, { id: id + '-hint' }));
+        }
+        return p;
+    }
+
+    // Opens the form at the field of `label`.
+    function openDetails(label) {
+        var details = document.querySelector('.handbook-details');
+        if (!details) {
+            return;
+        }
+        details.open = true;
+        each(inputs(), function (input) {
+            if (input.getAttribute('data-placeholder') === label) {
+                input.focus();
             }
         });
     }
@@ -145,10 +230,7 @@
             }
             // No clipboard access: show the text to copy by hand.
             if (!box) {
-                box = document.createElement('textarea');
-                box.className = 'handbook-script-copybox';
-                box.setAttribute('readonly', '');
-                box.setAttribute('aria-label', 'The script as text');
+                box = make('textarea', 'handbook-script-copybox', '', { readonly: '', 'aria-label': 'The script as text' });
                 script.querySelector('.handbook-script-tools').after(box);
             }
             box.value = text;
@@ -182,11 +264,8 @@
             }
             hidden += 1;
             line.classList.add('handbook-line-hidden');
-            var button = document.createElement('button');
-            button.type = 'button';
-            button.className = 'handbook-reveal';
-            button.textContent = 'Say it, then reveal';
-            button.setAttribute('aria-label', 'Hidden line of ' + speaker + ', press to reveal');
+            // The speaker's name, just before it, says whose line it is.
+            var button = make('button', 'handbook-reveal', 'Say it, then reveal', { type: 'button' });
             line.querySelector('.handbook-speaker').after(button);
         });
         next.hidden = false;
@@ -219,21 +298,59 @@
         }
     }
 
+    // The speakers, in cast order (or in order of speaking, for a template
+    // without the cast line).
+    function castOf(script) {
+        var names = [];
+        var add = function (name) {
+            if (name && names.indexOf(name) < 0) {
+                names.push(name);
+            }
+        };
+        each(script.querySelectorAll('.handbook-script-cast .handbook-cast'), function (c) {
+            add(c.textContent.trim());
+        });
+        each(script.querySelectorAll('.handbook-line[data-speaker]'), function (line) {
+            add(line.getAttribute('data-speaker'));
+        });
+        return names;
+    }
+
+    // Copy, rehearse, reveal next and the status line, after the cast.
+    function buildTools(script) {
+        var tools = make('div', 'handbook-script-tools');
+        tools.appendChild(make('button', 'handbook-script-copy', 'Copy as text', { type: 'button' }));
+        var label = make('label', 'handbook-script-rehearse', 'Rehearse as ');
+        var select = make('select');
+        select.appendChild(make('option', '', 'nobody (show every line)', { value: '' }));
+        castOf(script).forEach(function (name) {
+            var option = make('option', '', name);
+            option.value = name;
+            select.appendChild(option);
+        });
+        label.appendChild(select);
+        tools.appendChild(label);
+        var next = make('button', 'handbook-script-next', 'Reveal next line', { type: 'button' });
+        next.hidden = true;
+        tools.appendChild(next);
+        tools.appendChild(make('span', 'handbook-script-status', '', { role: 'status' }));
+        var after = script.querySelector('.handbook-script-cast') || script.querySelector('.handbook-script-title');
+        if (after && after.parentNode === script) {
+            after.after(tools);
+        } else {
+            script.insertBefore(tools, script.firstChild);
+        }
+        select.addEventListener('change', function () {
+            rehearse(script, select.value);
+        });
+    }
+
     function setUp(script) {
         if (script.hasAttribute('data-handbook-ready')) {
             return;
         }
         script.setAttribute('data-handbook-ready', '');
-        each(script.querySelectorAll('.handbook-script-tools, .handbook-details'), function (el) {
-            el.hidden = false;
-        });
-        var select = script.querySelector('.handbook-script-rehearse select');
-        if (select) {
-            select.value = '';
-            select.addEventListener('change', function () {
-                rehearse(script, select.value);
-            });
-        }
+        buildTools(script);
         script.addEventListener('click', function (e) {
             var target = e.target;
             if (target.closest('.handbook-script-copy')) {
@@ -245,30 +362,36 @@
                 }
             } else if (target.closest('.handbook-reveal')) {
                 reveal(target.closest('.handbook-line'), true);
-            } else if (target.closest('.handbook-details-clear')) {
-                values = {};
-                save();
-                paint(null);
-                status(script, 'Your details are cleared.');
-            } else if (target.closest('.handbook-placeholder')) {
-                openDetails(script, target.closest('.handbook-placeholder').getAttribute('data-placeholder'));
             }
         });
     }
 
-    // Clicking a placeholder opens the script's details at its field.
-    function openDetails(script, label) {
-        var details = script.querySelector('.handbook-details');
-        if (!details) {
+    document.addEventListener('click', function (e) {
+        var target = e.target;
+        if (!target.closest) {
             return;
         }
-        details.open = true;
-        each(details.querySelectorAll('input[data-placeholder]'), function (input) {
-            if (input.getAttribute('data-placeholder') === label) {
-                input.focus();
+        var ph = target.closest('.handbook-placeholder[role="button"]');
+        if (ph) {
+            openDetails(ph.getAttribute('data-placeholder'));
+        } else if (target.closest('.handbook-details-clear')) {
+            values = {};
+            save();
+            paint(null);
+            var done = document.querySelector('.handbook-details-status');
+            if (done) {
+                done.textContent = 'Your details are cleared.';
             }
-        });
-    }
+        }
+    });
+
+    document.addEventListener('keydown', function (e) {
+        var ph = e.target.closest && e.target.closest('.handbook-placeholder[role="button"]');
+        if (ph && (e.key === 'Enter' || e.key === ' ')) {
+            e.preventDefault();
+            openDetails(ph.getAttribute('data-placeholder'));
+        }
+    });
 
     document.addEventListener('input', function (e) {
         var input = e.target;
@@ -301,6 +424,10 @@
 
     function init() {
         each(document.querySelectorAll('.handbook-script'), setUp);
+        each(placeholders(), setUpPlaceholder);
+        if (!document.querySelector('.handbook-details')) {
+            buildDetails();
+        }
         paint(null);
     }
 

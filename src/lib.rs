@@ -261,6 +261,7 @@ impl Rendering<'_> {
             ids: Cell::new(0),
             failures: RefCell::new(Vec::new()),
             claimed: RefCell::default(),
+            once: RefCell::default(),
         };
         let mut edits: Vec<Edit> = Vec::new();
         for d in self.directives {

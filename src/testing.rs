@@ -107,6 +107,7 @@ pub(crate) fn with_cx<T>(
         ids: Cell::new(0),
         failures: RefCell::new(Vec::new()),
         claimed: RefCell::default(),
+        once: RefCell::default(),
     };
     f(&cx)
 }

@@ -39,7 +39,6 @@ fn renders_interactive_html() {
         r#"id="handbook-item--before-the-meeting--rtos-question" data-item="rtos-question" checked"#
     ));
     assert!(!prep.contains(r#"data-item="write-it-down" checked"#));
-    assert!(prep.contains(r#"<span class="handbook-checklist-done">2</span> of <span class="handbook-checklist-total">6</span> done"#));
     // Every box has its label.
     assert_eq!(
         prep.matches("<input type=\"checkbox\"").count(),
@@ -50,9 +49,17 @@ fn renders_interactive_html() {
     assert!(!prep.contains("<script>alert"));
     // The title is escaped.
     assert!(content(&built, "sub/meeting.html").contains("During the meeting &amp; after"));
-    // Buttons need JavaScript: hidden until it runs.
-    assert!(prep.contains(r#"<div class="handbook-checklist-actions" hidden"#));
-    // CSS and JS come with the page.
+    // The progress and the buttons need JavaScript: the script builds them,
+    // so a page without it shows no count that would go stale.
+    for js_only in [
+        "handbook-checklist-footer",
+        "handbook-checklist-progress",
+        "<button",
+        "role=\"status\"",
+    ] {
+        assert!(!prep.contains(js_only), "{js_only} in {prep}");
+    }
+    // CSS and JS come as files the page loads.
     let page = built.page("prep.html");
     assert!(
         page.contains("theme/handbook/handbook-"),
@@ -84,9 +91,8 @@ fn checklists_page_collects_every_checklist_by_chapter_with_links_back() {
     assert!(all.find(">Preparing</a></h2>") < all.find(">The meeting</a></h2>"));
     // Untitled checklists are named by their id.
     assert!(all.contains(r##"<a href="../prep.html#hb-in-a-list">in-a-list</a>"##));
-    // The progress counts the defaults.
-    assert!(all.contains(r#"<span class="handbook-checklist-done">2</span> of <span class="handbook-checklist-total">6</span>"#));
-    assert!(all.contains(r#"<span class="handbook-checklist-done">0</span> of <span class="handbook-checklist-total">2</span>"#));
+    // Each chapter's heading has an id, for mdBook's sidebar.
+    assert!(all.contains(r#"<h2 class="handbook-checklists-chapter-title" id="hb-checklists-sub-meeting"><a href="../sub/meeting.html">The meeting</a></h2>"#), "{all}");
     // The original `review` and its copy are both on this page: no id twice.
     let page = built.page("lists/all.html");
     let twice: Vec<_> = ids(&page).into_iter().filter(|(_, n)| *n > 1).collect();
@@ -118,7 +124,7 @@ fn templates_can_be_overridden_from_the_theme() {
     );
     assert!(html.contains(">Step: Two</label>"), "{html}");
     // The templates it did not override are the built-in ones.
-    assert!(html.contains("handbook-checklist-progress"), "{html}");
+    assert!(html.contains("data-handbook-checklist=\"steps\""), "{html}");
 }
 
 /// `(location, message)` of every diagnostic in `check`'s stderr.
@@ -230,7 +236,7 @@ fn ticks_survive_a_reload_and_the_progress_counts_them() {
     };
     let built = support::build("checklist-ok");
     let tab = browser.open(&built, "prep.html");
-    tab.wait_for("!document.querySelector('.handbook-checklist-actions').hidden");
+    tab.wait_for("document.querySelector('.handbook-checklist-actions') !== null");
     assert_eq!(tab.eval(&progress(LIST)), "2 of 6 done");
 
     tab.click("#handbook-item--before-the-meeting--write-it-down");
@@ -239,11 +245,13 @@ fn ticks_survive_a_reload_and_the_progress_counts_them() {
     tab.click("#handbook-item--before-the-meeting--rtos-question"); // untick a default
     assert_eq!(tab.eval(&ticked(LIST, "write-it-down")), true);
     assert_eq!(tab.eval(&progress(LIST)), "3 of 6 done");
+    // The count is announced once, by the list's status line.
+    tab.wait_for(&format!(
+        "document.querySelector('#hb-{LIST} .handbook-checklist-status').textContent === '3 of 6 done'"
+    ));
     assert_eq!(
-        tab.eval(
-            "document.querySelector('.handbook-checklist-progress').getAttribute('aria-live')"
-        ),
-        "polite"
+        tab.eval("document.querySelectorAll('[aria-live], [role=status]').length === document.querySelectorAll('.handbook-checklist-status').length"),
+        true
     );
 
     tab.reload();
@@ -333,6 +341,12 @@ fn the_checklists_page_shares_the_ticks() {
         tab.eval("[...document.querySelectorAll('[data-handbook-checklist=review] .handbook-checklist-progress')].map(p => p.textContent).join('|')"),
         "1 of 1 done|1 of 1 done"
     );
+    // ... but only the list ticked says so: one announcement, not two.
+    tab.wait_for("document.querySelector('#hb-review .handbook-checklist-status').textContent === '1 of 1 done'");
+    assert_eq!(
+        tab.eval("[...document.querySelectorAll('[data-handbook-checklist=review] .handbook-checklist-status')].map(s => s.textContent).join('|')"),
+        "1 of 1 done|"
+    );
 
     tab.goto("prep.html");
     assert_eq!(tab.eval(&ticked(LIST, "rehearse-it-out-loud")), true);
@@ -354,7 +368,7 @@ fn ticks_in_another_window_show_up_without_a_reload() {
     );
     let other = "document.getElementById('other').contentDocument";
     tab.wait_for(&format!(
-        "{other}.querySelector('.handbook-checklist-actions:not([hidden])')"
+        "{other}.querySelector('.handbook-checklist-actions')"
     ));
     tab.click("#handbook-item--before-the-meeting--write-it-down");
     tab.wait_for(&format!(

@@ -56,27 +56,49 @@ fn every_page_loads_the_one_stylesheet_and_script_and_carries_no_copy() {
             "{page}"
         );
     }
-    let css = std::fs::read_dir(built.out.join("theme/handbook"))
+    let files = std::fs::read_dir(built.out.join("theme/handbook"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect::<Vec<_>>();
-    assert_eq!(css.len(), 2, "one CSS and one JS file: {css:?}");
+    assert_eq!(files.len(), 2, "one CSS and one JS file: {files:?}");
 }
 
 #[test]
-fn the_details_form_template_can_be_overridden() {
+fn the_script_template_can_be_overridden() {
     let built = support::build("script-override");
     let main = without_assets(&built.main("chapter.html"));
     assert!(
-        main.contains(
-            r#"<aside class="my-details"><span>Your Name: How you sign your emails</span></aside>"#
-        ),
+        main.contains(r#"<aside class="my-script" id="short">"#),
         "{main}"
     );
-    assert!(!main.contains("handbook-details-form"), "{main}");
     assert!(
-        main.contains(r#"data-speaker="Alex""#),
-        "the script itself is still the default: {main}"
+        main.contains(r#"<span class="handbook-placeholder" data-placeholder="Your Name" title="How you sign your emails">[Your Name]</span>"#),
+        "placeholders still come with their hints: {main}"
+    );
+    assert!(!main.contains("handbook-script-body"), "{main}");
+}
+
+/// With JavaScript off, a script is its dialogue only: no control that
+/// could not work, no empty form; every placeholder is a bracketed label
+/// whose hint travels in its `title`.
+#[test]
+fn the_page_carries_no_controls_that_need_javascript() {
+    let built = support::build("script-book");
+    let main = without_assets(&built.main("ask.html"));
+    for control in [
+        "<button",
+        "<select",
+        "<input",
+        "<form",
+        "<details",
+        "handbook-script-tools",
+        "role=\"status\"",
+    ] {
+        assert!(!main.contains(control), "{control} in {main}");
+    }
+    assert!(
+        main.contains(r#"title="How you sign your emails">[Your Name]</span>"#),
+        "{main}"
     );
 }
 
@@ -204,20 +226,25 @@ fn details_fill_every_placeholder_on_every_page_and_survive_a_reload() {
     };
     let built = support::build("script-book");
     let tab = browser.open(&built, "ask.html");
-    tab.wait_for("document.querySelector('#hb-ask-alex .handbook-details:not([hidden])') !== null");
+    tab.wait_for("document.querySelectorAll('.handbook-details').length === 1");
     // Before: blanks showing their labels.
     assert_eq!(
         tab.eval("[...document.querySelectorAll('#hb-ask-alex .handbook-placeholder')].map(p => p.textContent + '|' + p.className).join(';')"),
         "Your Name|handbook-placeholder handbook-placeholder-empty;Specific Project|handbook-placeholder handbook-placeholder-empty;Your Goal|handbook-placeholder handbook-placeholder-empty"
     );
-    // The form lists this script's placeholders first, with their hints.
+    // One form for the page, before its first script: a field for each
+    // placeholder on the page, with the hint its placeholder carries.
     assert_eq!(
-        tab.eval("[...document.querySelectorAll('#hb-ask-alex .handbook-details label')].map(l => l.textContent).join(',')"),
-        "Your Name,Specific Project,Your Goal"
+        tab.eval("[...document.querySelectorAll('.handbook-details label')].map(l => l.textContent + '=' + document.getElementById(l.htmlFor + '-hint').textContent).join(',')"),
+        "Your Name=How you sign your emails,Specific Project=A project of theirs you know well,Your Goal=The one skill you want to grow, e.g. RTOS kernel design"
     );
-    tab.click("#hb-ask-alex .handbook-details summary");
-    tab.wait_for("document.querySelector('#hb-ask-alex .handbook-details').open");
-    tab.click("#handbook-ask-alex-detail-2");
+    assert_eq!(
+        tab.eval("document.querySelector('.handbook-details').nextElementSibling.id"),
+        "hb-ask-alex"
+    );
+    tab.click(".handbook-details summary");
+    tab.wait_for("document.querySelector('.handbook-details').open");
+    tab.click("#handbook-detail-1");
     type_text(&tab, "Sam Lee");
     tab.wait_for(
         "document.querySelector('#hb-ask-alex .handbook-placeholder').textContent === 'Sam Lee'",
@@ -227,7 +254,7 @@ fn details_fill_every_placeholder_on_every_page_and_survive_a_reload() {
         "handbook-placeholder handbook-placeholder-filled"
     );
     assert_eq!(
-        tab.eval("document.querySelector('#hb-ask-alex .handbook-details-progress').textContent"),
+        tab.eval("document.querySelector('.handbook-details-progress').textContent"),
         "(1 of 3 filled in)"
     );
     tab.screenshot(&target_file("script-screenshot.png"));
@@ -237,34 +264,33 @@ fn details_fill_every_placeholder_on_every_page_and_survive_a_reload() {
         "document.querySelector('#hb-ask-alex .handbook-placeholder').textContent === 'Sam Lee'",
     );
     assert_eq!(
-        tab.eval("document.querySelector('#handbook-ask-alex-detail-2').value"),
+        tab.eval("document.querySelector('#handbook-detail-1').value"),
         "Sam Lee"
     );
 
-    // Another page, another script, another form: the same details.
+    // Another page, two scripts, one form: the same details.
     tab.goto("sub/outcomes.html");
     tab.wait_for("document.querySelector('#hb-alex-time .handbook-placeholder') !== null && document.querySelector('#hb-alex-time .handbook-placeholder').textContent === 'Sam Lee'");
+    // One form, before the first script with a blank (not before `alex-yes`).
     assert_eq!(
-        tab.eval("document.querySelector('#handbook-alex-yes-detail-2').value"),
-        "Sam Lee"
+        tab.eval("document.querySelectorAll('.handbook-details').length"),
+        1
     );
     assert_eq!(
-        tab.eval("document.querySelector('#handbook-alex-time-detail-2').value"),
-        "Sam Lee"
+        tab.eval("document.querySelector('.handbook-details').nextElementSibling.id"),
+        "hb-alex-time"
     );
+    let name = "[...document.querySelectorAll('.handbook-details input')].find(i => i.dataset.placeholder === 'Your Name')";
+    assert_eq!(tab.eval(&format!("{name}.value")), "Sam Lee");
 
-    // Editing one form updates the other script on the page; clearing empties all.
-    tab.eval("(() => { const i = document.querySelector('#handbook-alex-yes-detail-2'); i.value = 'Kim'; i.dispatchEvent(new Event('input', {bubbles: true})); })()");
+    // Typing fills the blanks at once; clearing empties them.
+    tab.eval(&format!("(() => {{ const i = {name}; i.value = 'Kim'; i.dispatchEvent(new Event('input', {{bubbles: true}})); }})()"));
     assert_eq!(
-        tab.eval("document.querySelector('#hb-alex-time .handbook-placeholder').textContent"),
+        tab.eval("[...document.querySelectorAll('.handbook-placeholder[data-placeholder=\"Your Name\"]')].map(p => p.textContent).join(',')"),
         "Kim"
     );
-    assert_eq!(
-        tab.eval("document.querySelector('#handbook-alex-time-detail-2').value"),
-        "Kim"
-    );
-    tab.click("#hb-alex-time .handbook-details summary");
-    tab.click("#hb-alex-time .handbook-details-clear");
+    tab.click(".handbook-details summary");
+    tab.click(".handbook-details-clear");
     assert_eq!(
         tab.eval("document.querySelector('#hb-alex-time .handbook-placeholder').textContent"),
         "Your Name"
@@ -285,10 +311,8 @@ fn copy_as_text_copies_the_filled_in_script() {
     };
     let built = support::build("script-book");
     let tab = browser.open(&built, "ask.html");
-    tab.wait_for(
-        "document.querySelector('#hb-ask-alex .handbook-script-tools:not([hidden])') !== null",
-    );
-    tab.eval("(() => { const i = document.querySelector('#handbook-ask-alex-detail-2'); i.value = 'Sam Lee'; i.dispatchEvent(new Event('input', {bubbles: true})); })()");
+    tab.wait_for("document.querySelector('#hb-ask-alex .handbook-script-tools') !== null");
+    tab.eval("(() => { const i = document.querySelector('#handbook-detail-1'); i.value = 'Sam Lee'; i.dispatchEvent(new Event('input', {bubbles: true})); })()");
     tab.eval(STUB_CLIPBOARD);
     tab.click("#hb-ask-alex .handbook-script-copy");
     tab.wait_for("window.copied !== null");
@@ -321,18 +345,17 @@ fn rehearsal_hides_a_speakers_lines_and_reveals_them_one_at_a_time() {
     };
     let built = support::build("script-book");
     let tab = browser.open(&built, "ask.html");
-    tab.wait_for(
-        "document.querySelector('#hb-ask-alex .handbook-script-tools:not([hidden])') !== null",
-    );
+    tab.wait_for("document.querySelector('#hb-ask-alex .handbook-script-tools') !== null");
     let visible_alex_lines = "[...document.querySelectorAll('#hb-ask-alex .handbook-line[data-speaker=\"Alex\"] .handbook-line-text')].filter(t => t.offsetParent !== null).length";
     assert_eq!(tab.eval(visible_alex_lines), 2);
 
     tab.eval("(() => { const s = document.querySelector('#hb-ask-alex .handbook-script-rehearse select'); s.value = 'Alex'; s.dispatchEvent(new Event('change', {bubbles: true})); })()");
     assert_eq!(tab.eval(visible_alex_lines), 0);
     assert_eq!(tab.eval("document.querySelectorAll('#hb-ask-alex .handbook-line[data-speaker=\"You\"] .handbook-line-hidden').length"), 0);
+    // Each button is named by what it shows, after the speaker's name.
     assert_eq!(
-        tab.eval("[...document.querySelectorAll('#hb-ask-alex .handbook-reveal')].map(b => b.getAttribute('aria-label')).join('|')"),
-        "Hidden line of Alex, press to reveal|Hidden line of Alex, press to reveal"
+        tab.eval("[...document.querySelectorAll('#hb-ask-alex .handbook-reveal')].map(b => b.previousElementSibling.textContent + ' ' + b.textContent + (b.hasAttribute('aria-label') ? '!' : '')).join('|')"),
+        "Alex: Say it, then reveal|Alex: Say it, then reveal"
     );
     assert_eq!(
         tab.eval("document.querySelector('#hb-ask-alex .handbook-script-status').textContent"),
@@ -388,9 +411,7 @@ fn copied_terms_are_their_text_only() {
     };
     let built = support::build("script-book");
     let tab = browser.open(&built, "vocabulary.html");
-    tab.wait_for(
-        "document.querySelector('#hb-explain-rtos .handbook-script-tools:not([hidden])') !== null",
-    );
+    tab.wait_for("document.querySelector('#hb-explain-rtos .handbook-script-tools') !== null");
     tab.eval(STUB_CLIPBOARD);
     tab.click("#hb-explain-rtos .handbook-script-copy");
     tab.wait_for("window.copied !== null");

@@ -61,8 +61,6 @@ fn render_html(c: &Checklist, link: Option<String>, cx: &RenderCx) -> Result<Str
             "title_id": format!("handbook-title--{key}"),
             "link": link,
             "items": roots,
-            "done": c.items.iter().filter(|i| i.checked).count(),
-            "total": c.items.len(),
         }),
     )
 }
@@ -71,6 +69,15 @@ fn render_html(c: &Checklist, link: Option<String>, cx: &RenderCx) -> Result<Str
 /// the same words gets the bare slug from mdBook).
 pub(super) fn anchor(c: &Checklist) -> String {
     format!("hb-{}", c.id.name)
+}
+
+/// The id of a chapter's heading on the `{{#checklists}}` page, from the
+/// chapter's path (unique, unlike its title): `hb-checklists-sub-meeting`
+/// for `sub/meeting.md`.
+fn chapter_anchor(page: &Page) -> String {
+    let path = page.html_path();
+    let stem = path.strip_suffix(".html").unwrap_or(&path);
+    format!("hb-checklists-{}", crate::attrs::slug(stem))
 }
 
 /// The items from `items[*next]` on that are at `depth` or deeper, as a
@@ -133,7 +140,7 @@ pub(super) fn index(checklists: &[Checklist], cx: &RenderCx) -> Result<String, S
                     .collect::<Result<Vec<_>, _>>()?;
                 chapters.push(serde_json::json!({
                     "title": page.name,
-                    "anchor": format!("hb-checklists-{}", crate::attrs::slug(&page.name)),
+                    "anchor": chapter_anchor(page),
                     "link": cx.page.link(page, None, Format::Html),
                     "checklists": rendered,
                 }));

@@ -66,15 +66,21 @@ impl Glossary {
         shown: &str,
         cx: &RenderCx,
     ) -> String {
+        let (tip_id, first) = cx.once(&entry.id.value, "t");
         let values = RefValues {
             href: self
                 .glossary_link(cx)
                 .map(|base| format!("{base}#term-{}", entry.id.value)),
             anchor: self.anchor(index, entry, r, cx),
-            tip_id: cx.unique_id("t"),
+            tip_id,
+            shared: !first,
             shown,
             entry,
-            tip: self.tip(index, cx),
+            tip: if first {
+                self.tip(index, cx)
+            } else {
+                String::new()
+            },
         };
         if !cx.templates.is_overridden("glossary-term") {
             return inert(&values.html());
@@ -325,6 +331,8 @@ pub(super) struct RefValues<'a> {
     pub(super) href: Option<String>,
     pub(super) anchor: Option<String>,
     pub(super) tip_id: String,
+    /// The tooltip is an earlier reference's on this page.
+    pub(super) shared: bool,
     pub(super) shown: &'a str,
     pub(super) entry: &'a Entry,
     pub(super) tip: String,
@@ -337,6 +345,7 @@ impl RefValues<'_> {
             "href": self.href,
             "anchor": self.anchor,
             "tip_id": self.tip_id,
+            "shared": self.shared,
             "shown": self.shown,
             "id": self.entry.id.value,
             "term": self.entry.term.value,
@@ -373,6 +382,10 @@ impl RefValues<'_> {
                     e(self.shown)
                 );
             }
+        }
+        if self.shared {
+            out.push_str("</span>");
+            return out;
         }
         let _ = write!(
             out,

@@ -399,7 +399,7 @@ fn render_refs(template: Option<&str>, keys: &[&str]) -> Vec<String> {
 }
 
 #[test]
-fn references_link_to_the_entry_with_a_tooltip_of_their_own() {
+fn references_link_to_the_entry_and_share_one_tooltip_per_term() {
     let out = render_refs(None, &["rtos", "rtos|the *OS*", "isr"]);
     assert!(
         out[0].contains(r#"href="glossary.html#term-rtos""#),
@@ -408,7 +408,13 @@ fn references_link_to_the_entry_with_a_tooltip_of_their_own() {
     );
     assert!(out[0].contains(r#"id="hb-t0-0""#), "{}", out[0]);
     assert!(out[0].contains(">RTOS</a>"), "{}", out[0]);
-    assert!(out[1].contains(r#"id="hb-t0-1""#), "{}", out[1]);
+    // The second reference to the term names the first one's tooltip.
+    assert!(
+        out[1].contains(r#"aria-describedby="hb-t0-0""#),
+        "{}",
+        out[1]
+    );
+    assert!(!out[1].contains("handbook-term-tip"), "{}", out[1]);
     assert!(out[1].contains(">the &#42;OS&#42;</a>"), "{}", out[1]);
     assert!(
         out[2].contains("Interrupt Service Routine (ISR)"),
@@ -445,19 +451,22 @@ fn the_built_in_reference_is_its_template() {
     );
     let hostile = "<b>\"it's\"</b> {{#include x}} & `=`";
     for entry in &g.entries {
-        for (href, anchor, tip) in [
+        for (href, anchor, tip, shared) in [
             (
                 Some("glossary.html#term-x"),
                 Some("hb-ref0-x"),
                 "A <em>tip</em>",
+                false,
             ),
-            (None, None, ""),
-            (Some(hostile), None, hostile),
+            (None, None, "", false),
+            (Some(hostile), None, hostile, false),
+            (Some("g.html#term-x"), None, "", true),
         ] {
             let values = render::RefValues {
                 href: href.map(str::to_string),
                 anchor: anchor.map(str::to_string),
                 tip_id: "hb-t0-0".to_string(),
+                shared,
                 shown: hostile,
                 entry,
                 tip: tip.to_string(),

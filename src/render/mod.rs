@@ -15,7 +15,7 @@ use crate::pages::Page;
 use mdbook_markdown::MarkdownOptions;
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// What the renderer wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +80,8 @@ pub(crate) struct RenderCx<'a> {
     pub(crate) failures: RefCell<Vec<(Span, String)>>,
     /// Ids claimed on this page (see [`RenderCx::claim_id`]).
     pub(crate) claimed: RefCell<HashSet<String>>,
+    /// Elements shown once per page, by key (see [`RenderCx::once`]).
+    pub(crate) once: RefCell<HashMap<String, String>>,
 }
 
 impl RenderCx<'_> {
@@ -124,6 +126,18 @@ impl RenderCx<'_> {
     /// keeps its id only once.
     pub(crate) fn claim_id(&self, id: &str) -> bool {
         self.claimed.borrow_mut().insert(id.to_string())
+    }
+
+    /// The id of the page's one element for `key` (a term's tooltip), and
+    /// whether this is its first use: then the id is new and the caller
+    /// renders the element.
+    pub(crate) fn once(&self, key: &str, what: &str) -> (String, bool) {
+        if let Some(id) = self.once.borrow().get(key) {
+            return (id.clone(), false);
+        }
+        let id = self.unique_id(what);
+        self.once.borrow_mut().insert(key.to_string(), id.clone());
+        (id, true)
     }
 
     /// An element id no other element of the book has: `hb-` + the chapter's

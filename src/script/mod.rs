@@ -46,15 +46,9 @@ use std::path::{Path, PathBuf};
 /// The info-string word that opens a script block.
 const KIND: &str = "script";
 
-/// Templates this module renders with: the script, and the "your details"
-/// form it includes as a partial.
-const TEMPLATES: &[Template] = &[
-    ("script", include_str!("../../templates/script.hbs")),
-    (
-        "script-details",
-        include_str!("../../templates/script-details.hbs"),
-    ),
-];
+/// The template this module renders with. The controls that need
+/// JavaScript (tools, the "your details" form) are built by `script.js`.
+const TEMPLATES: &[Template] = &[("script", include_str!("../../templates/script.hbs"))];
 
 /// Speaker styles (colours) before they repeat.
 const STYLES: usize = 6;
@@ -83,8 +77,6 @@ struct Script {
     /// Groups of lines separated by blank lines.
     beats: Vec<Vec<Item>>,
     outcomes: Vec<Outcome>,
-    /// Placeholder labels, in order of first use.
-    placeholders: Vec<String>,
 }
 
 /// A line of dialogue or a stage direction, continuation lines included.

@@ -8,7 +8,7 @@ use crate::markdown::{self, FencedBlock, TermRef};
 use crate::pages::Page;
 use mdbook_markdown::MarkdownOptions;
 use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 /// A cast member and where the name is written.
@@ -70,7 +70,7 @@ pub(super) fn block(
         diags,
         beats: vec![Vec::new()],
         outcomes: Vec::new(),
-        placeholders: Vec::new(),
+        placeholders: BTreeSet::new(),
         terms: Vec::new(),
         spoke: vec![false; cast.as_ref().map_or(0, Vec::len)],
     };
@@ -105,7 +105,7 @@ pub(super) fn block(
         }
     }
     all_terms.extend(terms);
-    book.used.extend(placeholders.iter().cloned());
+    book.used.extend(placeholders);
     Some(Script {
         id: id?,
         title,
@@ -114,7 +114,6 @@ pub(super) fn block(
         range: block.range.clone(),
         beats,
         outcomes,
-        placeholders,
     })
 }
 
@@ -223,7 +222,8 @@ struct Reader<'a, 'd> {
     diags: &'d mut Diagnostics,
     beats: Vec<Vec<Item>>,
     outcomes: Vec<Outcome>,
-    placeholders: Vec<String>,
+    /// Every placeholder label used.
+    placeholders: BTreeSet<String>,
     terms: Vec<TermRef>,
     spoke: Vec<bool>,
 }
@@ -402,7 +402,7 @@ impl Reader<'_, '_> {
         for (range, label) in &found {
             if self.declared.contains_key(label) {
                 if !self.placeholders.contains(label) {
-                    self.placeholders.push(label.clone());
+                    self.placeholders.insert(label.clone());
                 }
                 continue;
             }

@@ -45,30 +45,6 @@ impl Scripts {
                     .collect()
             })
             .collect();
-        let field = |(n, label): (usize, &String)| Field {
-            label: label.clone(),
-            hint: self.declared[label].clone(),
-            input: format!("handbook-{}-detail-{n}", script.id.name),
-        };
-        let details = (!self.declared.is_empty()).then(|| Details {
-            used: script
-                .placeholders
-                .iter()
-                .map(|label| {
-                    field((
-                        self.declared.keys().position(|l| l == label).unwrap_or(0),
-                        label,
-                    ))
-                })
-                .collect(),
-            others: self
-                .declared
-                .keys()
-                .enumerate()
-                .filter(|(_, label)| !script.placeholders.contains(label))
-                .map(field)
-                .collect(),
-        });
         let view = ScriptView {
             id: &script.id.name,
             anchor: anchor(&script.id.name),
@@ -91,7 +67,6 @@ impl Scripts {
                     label: cx.inline(&o.label, o.label_offset),
                 })
                 .collect(),
-            details,
         };
         cx.template("script", &view)
     }
@@ -179,7 +154,6 @@ struct ScriptView<'a> {
     cast: Vec<CastView<'a>>,
     beats: Vec<Vec<ItemView<'a>>>,
     outcomes: Vec<OutcomeView>,
-    details: Option<Details>,
 }
 
 #[derive(Serialize)]
@@ -200,18 +174,4 @@ struct ItemView<'a> {
 struct OutcomeView {
     href: String,
     label: String,
-}
-
-/// The "your details" form: the placeholders this script uses, then the rest.
-#[derive(Serialize)]
-struct Details {
-    used: Vec<Field>,
-    others: Vec<Field>,
-}
-
-#[derive(Serialize)]
-struct Field {
-    label: String,
-    hint: String,
-    input: String,
 }

@@ -10,6 +10,8 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+pub mod axe;
+
 use base64::Engine as _;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
