@@ -29,6 +29,7 @@ mod glossary;
 pub mod init;
 pub mod install;
 mod markdown;
+mod names;
 mod pages;
 mod paths;
 mod private;
@@ -225,12 +226,29 @@ fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> V
         pages: &pages,
         directives: &directives,
     };
-    let outputs = pages.iter().map(|p| render.chapter(p, diags)).collect();
+    let rendered = render.every_chapter(diags);
+    // A broken template override is reported once per message.
+    let mut reported = HashSet::new();
+    let mut outputs = Vec::with_capacity(rendered.len());
+    for (output, failures) in rendered {
+        for (span, message) in failures {
+            if reported.insert(message.clone()) {
+                diags
+                    .error(span, message)
+                    .help("a template override in the book's `theme/handbook/` asks for data the template is not given");
+            }
+        }
+        outputs.push(output);
+    }
     if diags.failed() {
         return Vec::new();
     }
     outputs
 }
+
+/// What rendering one chapter gives: its new text (`None`: unchanged) and
+/// what could not be rendered.
+type Rendered = (Option<String>, Vec<(diagnostics::Span, String)>);
 
 /// Everything collected and validated, ready to render chapters with.
 struct Rendering<'a> {
@@ -244,7 +262,38 @@ struct Rendering<'a> {
 impl Rendering<'_> {
     /// Renders every directive of one chapter and splices the edits into its
     /// text; `None` when nothing changes.
-    fn chapter(&self, page: &Page, diags: &mut Diagnostics) -> Option<String> {
+    /// Renders every chapter, in book order. Chapters are independent, so a
+    /// large book is split across the machine's cores; the output is the
+    /// same bytes in the same order either way.
+    fn every_chapter(&self, diags: &Diagnostics) -> Vec<Rendered> {
+        const PER_THREAD: usize = 64;
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let threads = threads.min(self.pages.len() / PER_THREAD).max(1);
+        if threads == 1 {
+            return self.pages.iter().map(|p| self.chapter(p, diags)).collect();
+        }
+        let chunk = self.pages.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = self
+                .pages
+                .chunks(chunk)
+                .map(|pages| {
+                    scope.spawn(move || {
+                        pages
+                            .iter()
+                            .map(|p| self.chapter(p, diags))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|part| part.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    }
+
+    fn chapter(&self, page: &Page, diags: &Diagnostics) -> Rendered {
         let terms = self
             .directives
             .iter()
@@ -281,16 +330,7 @@ impl Rendering<'_> {
             }
         }
         let output = (!splices.is_empty()).then(|| markdown::splice(text, splices));
-        // A broken template override is reported once per message.
-        let mut reported = HashSet::new();
-        for (span, message) in failures {
-            if reported.insert(message.clone()) {
-                diags
-                    .error(span, message)
-                    .help("a template override in the book's `theme/handbook/` asks for data the template is not given");
-            }
-        }
-        output
+        (output, failures)
     }
 }
 

@@ -15,7 +15,7 @@ impl Glossary {
     pub(super) fn lookup(&self, key: &str) -> Option<usize> {
         self.ids
             .get(key)
-            .or_else(|| self.names.get(&key.to_lowercase()))
+            .or_else(|| self.names.get(&crate::names::fold(key)))
             .copied()
     }
 

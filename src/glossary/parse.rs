@@ -72,7 +72,9 @@ impl Glossary {
         }
         for (i, entry) in self.entries.iter().enumerate() {
             for (_, name) in entry.names() {
-                self.names.entry(name.value.to_lowercase()).or_insert(i);
+                self.names
+                    .entry(crate::names::fold(&name.value))
+                    .or_insert(i);
             }
         }
         self.check_definitions(&text, source, diags);
@@ -356,14 +358,45 @@ fn article(type_name: &str) -> String {
 }
 
 /// Reports every id, term, abbr or alias that names two entries
-/// (case-insensitively), in file order, naming the first place; and a name
-/// an entry lists twice.
+/// (case-insensitively, after Unicode normalisation), in file order, naming
+/// the first place; a name an entry lists twice; and, as warnings, a name
+/// that only looks like another (look-alike letters) or holds an invisible
+/// character.
 fn check_names(entries: &[Entry], source: SourceId, diags: &mut Diagnostics) {
     let mut seen: HashMap<String, (usize, &'static str, Range<usize>)> = HashMap::new();
+    let mut looks: HashMap<String, (String, Range<usize>)> = HashMap::new();
     for (i, entry) in entries.iter().enumerate() {
         let all = std::iter::once(("id", &entry.id)).chain(entry.names());
         for (kind, name) in all {
-            let lower = name.value.to_lowercase();
+            let lower = crate::names::fold(&name.value);
+            let span = Span::new(source, name.span.clone());
+            if let Some(c) = crate::names::invisible(&name.value) {
+                diags
+                    .warning(
+                        span.clone(),
+                        format!(
+                            "{kind} `{}` holds an invisible character (U+{:04X})",
+                            name.value.escape_debug(),
+                            u32::from(c)
+                        ),
+                    )
+                    .help("retype the name: readers cannot type what they cannot see");
+            }
+            match looks.get(&crate::names::looks_like(&name.value)) {
+                Some((other, at)) if *other != lower => {
+                    diags
+                        .warning(span.clone(), format!("{kind} `{}` looks like `{other}` but is spelt with other letters", name.value))
+                        .note(Span::new(source, at.clone()), "the look-alike is here")
+                        .help("a reader who types what they see gets the other entry: use one alphabet");
+                }
+                Some(_) => {}
+                None => {
+                    looks.insert(
+                        crate::names::looks_like(&name.value),
+                        (lower.clone(), name.span.clone()),
+                    );
+                }
+            }
             match seen.get(&lower) {
                 Some((first, first_kind, first_span)) if *first != i => {
                     let first_id = &entries[*first].id.value;

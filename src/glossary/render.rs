@@ -176,7 +176,8 @@ impl Glossary {
         #[derive(Serialize)]
         struct PageEntry<'a> {
             id: &'a str,
-            term: &'a str,
+            /// The term as a heading: its first letter capitalised.
+            term: String,
             abbr: Option<&'a str>,
             aliases: Vec<&'a str>,
             definition: String,
@@ -233,7 +234,7 @@ impl Glossary {
             }
             let page_entry = PageEntry {
                 id: &entry.id.value,
-                term: &entry.term.value,
+                term: heading(&entry.term.value),
                 abbr: entry.abbr.as_ref().map(|a| a.value.as_str()),
                 aliases: entry.aliases.iter().map(|a| a.value.as_str()).collect(),
                 definition: inline::to_html_blocks(
@@ -263,7 +264,7 @@ impl Glossary {
     fn render_page_markdown(&self, cx: &RenderCx) -> String {
         let mut out = Vec::with_capacity(self.entries.len());
         for (index, entry) in self.entries.iter().enumerate() {
-            let mut item = format!("**{}**", escape::markdown(&entry.term.value));
+            let mut item = format!("**{}**", escape::markdown(&heading(&entry.term.value)));
             if let Some(abbr) = &entry.abbr {
                 item.push_str(&format!(" ({})", escape::markdown(&abbr.value)));
             }
@@ -410,6 +411,16 @@ impl RefValues<'_> {
 /// the book, as mdBook's print page joins every chapter.
 fn ref_anchor(page: usize, id: &str) -> String {
     format!("hb-ref{page}-{id}")
+}
+
+/// A term as the glossary page's heading for it: the glossary writes terms
+/// as they read mid-sentence ("real-time operating system", "mentor"), and
+/// the page capitalises the first letter.
+fn heading(term: &str) -> String {
+    let mut chars = term.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// The index letter of a term and its section's anchor: the first letter,

@@ -477,3 +477,22 @@ fn the_built_in_reference_is_its_template() {
         }
     }
 }
+
+/// NFC and NFD spellings are one name; a name in other letters that looks
+/// the same, or one with an invisible character, gets a warning.
+#[test]
+fn names_compare_after_normalisation_and_look_alikes_are_warned() {
+    let text = "[cafe]\nterm = \"Caf\u{e9} protocol\"\ndefinition = \"x\"\n\n[adc]\nterm = \"ADC\"\ndefinition = \"y\"\n\n[fake]\nterm = \"\u{391}DC\"\ndefinition = \"z\"\n\n[zw]\nterm = \"RT\u{200B}OS\"\ndefinition = \"w\"\n";
+    let (g, diags) = load_text(text);
+    assert_eq!(g.resolve("cafe\u{301} PROTOCOL"), Some("cafe"));
+    let out = messages(&diags);
+    assert!(
+        out.iter().any(|m| m.contains("looks like `adc`")),
+        "{out:?}"
+    );
+    assert!(
+        out.iter()
+            .any(|m| m.contains("invisible character (U+200B)")),
+        "{out:?}"
+    );
+}

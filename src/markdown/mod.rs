@@ -182,6 +182,11 @@ pub(crate) fn scan(text: &str, options: ScanOptions) -> Scan {
                 no_link_depth -= 1;
             }
             Event::Text(t) if in_block.is_some() => pieces.push((range.start, t.into_string())),
+            // Raw text the parser keeps: where a directive is a directive.
+            Event::Start(Tag::HtmlBlock) => {
+                contexts.push((range, Context::Code));
+                no_link_depth += 1;
+            }
             Event::Start(Tag::Paragraph) => paragraphs.push(range),
             Event::Start(Tag::Heading { .. } | Tag::DefinitionListTitle) => {
                 contexts.push((range, Context::Plain));
@@ -198,7 +203,10 @@ pub(crate) fn scan(text: &str, options: ScanOptions) -> Scan {
                 contexts.push((range, Context::Attribute));
                 no_link_depth += 1;
             }
-            Event::Start(Tag::HtmlBlock | Tag::MetadataBlock(_)) => no_link_depth += 1,
+            Event::Start(Tag::MetadataBlock(_)) => {
+                contexts.push((range, Context::Code));
+                no_link_depth += 1;
+            }
             Event::End(TagEnd::Link) => {
                 links.pop();
                 no_link_depth -= 1;
@@ -218,6 +226,7 @@ pub(crate) fn scan(text: &str, options: ScanOptions) -> Scan {
                 contexts.push((range, Context::Code));
             }
             Event::Text(_) => {
+                contexts.push((range.clone(), Context::Text));
                 if !links.is_empty() {
                     // Link text: plain, and more specific than the link.
                     contexts.push((range.clone(), Context::Plain));
@@ -262,7 +271,8 @@ pub(crate) fn scan(text: &str, options: ScanOptions) -> Scan {
 }
 
 /// The context at increasing offsets, found in one sweep over the context
-/// ranges (which nest or are disjoint, as the parser's events do).
+/// ranges (which nest or are disjoint, as the parser's events do). Every
+/// text event is a range, so an offset in none is in no rendered text.
 struct ContextIndex {
     ranges: Vec<(Range<usize>, Context)>,
     next: usize,
@@ -294,7 +304,9 @@ impl ContextIndex {
         while self.open.last().is_some_and(|(end, _)| *end <= at) {
             self.open.pop();
         }
-        self.open.last().map_or(Context::Text, |(_, c)| *c)
+        // In no event at all: text the parser drops (a table row's extra
+        // cells), which no renderer shows.
+        self.open.last().map_or(Context::Code, |(_, c)| *c)
     }
 }
 

@@ -123,7 +123,12 @@ impl Scripts {
     pub(crate) fn new(config: &Config, root: &Path) -> Self {
         Scripts {
             list: Vec::new(),
-            declared: config.placeholders.clone(),
+            // Labels are compared in NFC, as written in chapters.
+            declared: config
+                .placeholders
+                .iter()
+                .map(|(label, hint)| (crate::names::nfc(label), hint.clone()))
+                .collect(),
             root: root.to_path_buf(),
             used: BTreeSet::new(),
             by_id: HashMap::new(),

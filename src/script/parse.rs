@@ -174,14 +174,14 @@ fn parse_cast(
                 .help(
                     "a name is at most four words, without `:`, brackets, parentheses or markdown",
                 );
-        } else if let Some(first) = members.iter().find(|m| m.name == name) {
+        } else if let Some(first) = members.iter().find(|m| m.name == crate::names::nfc(name)) {
             let first = first.span.clone();
             diags
                 .error(span, format!("`{name}` is in the cast twice"))
                 .note(first, "first named here");
         } else {
             members.push(CastMember {
-                name: name.to_string(),
+                name: crate::names::nfc(name),
                 span,
             });
         }
@@ -313,7 +313,9 @@ impl Reader<'_, '_> {
     /// The cast index of speaker `name` at `offset`, reporting a stranger.
     fn speaker(&mut self, name: &str, offset: usize) -> Option<usize> {
         let cast = self.cast?;
-        if let Some(i) = cast.iter().position(|m| m.name == name) {
+        let written = name.len();
+        let name = &crate::names::nfc(name);
+        if let Some(i) = cast.iter().position(|m| m.name == *name) {
             self.spoke[i] = true;
             return Some(i);
         }
@@ -323,7 +325,7 @@ impl Reader<'_, '_> {
             self.spoke[meant] = true;
         }
         let diag = self.diags.error(
-            self.page.span(offset..offset + name.len()),
+            self.page.span(offset..offset + written),
             format!("`{name}` is not in the cast"),
         );
         match suggestion {
@@ -569,7 +571,7 @@ pub(super) fn find_placeholders(text: &str) -> Vec<(Range<usize>, String)> {
         {
             continue;
         }
-        found.push((range, label.to_string()));
+        found.push((range, crate::names::nfc(label)));
     }
     found
 }

@@ -562,3 +562,12 @@ fn any_text_is_parsed_and_rendered_without_panicking() {
         }
     }
 }
+
+/// A speaker or placeholder typed with a combining accent is the cast
+/// member or declared label of the same name.
+#[test]
+fn names_and_labels_compare_after_normalisation() {
+    let chapter = "```script id=\"s\" cast=\"You, Jos\u{e9}\"\nYou: Hi [Your Caf\u{e9}].\nJose\u{301}: Hello.\nYou: [Your Cafe\u{301}] again.\n```\n";
+    let (_, diags) = run(chapter, &[("Your Caf\u{e9}", "hint")]);
+    assert!(diags.is_empty(), "{diags:?}");
+}
