@@ -101,10 +101,9 @@ pub(crate) fn parse<T: DeserializeOwned>(
     match toml::from_str::<T>(&document) {
         Ok(value) => Some(value),
         Err(e) => {
-            let range = e
-                .span()
-                .map(|r| offset + r.start..offset + r.end.max(r.start + 1))
-                .unwrap_or(offset..offset + attrs.len());
+            let local = e.span().unwrap_or(0..attrs.len());
+            let local = crate::diagnostics::one_char_at_least(attrs, local);
+            let range = offset + local.start..offset + local.end;
             let message = e.message().trim().replace('\n', " ");
             diags
                 .error(

@@ -710,6 +710,25 @@ fn inside(text: &str, range: Range<usize>) -> Range<usize> {
     fix(range.start)..fix(range.end)
 }
 
+/// `range` of `text`, widened to one whole character when it is empty (a
+/// caret needs something to point at) and kept inside `text` on character
+/// boundaries.
+pub fn one_char_at_least(text: &str, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = floor(range.start);
+    let end = floor(range.end).max(start);
+    if end > start {
+        return start..end;
+    }
+    start..text[start..].chars().next().map_or(start, |c| start + c.len_utf8())
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = clamp(text, offset..offset).start;

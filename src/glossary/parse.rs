@@ -125,7 +125,7 @@ fn report_toml_errors(
         let range = if range.start == line_end {
             range.start..range.start
         } else {
-            range.start..range.end.min(line_end).max(range.start + 1)
+            crate::diagnostics::one_char_at_least(text, range.start..range.end.min(line_end))
         };
         diags
             .error(Span::new(source, range), format!("malformed glossary: {}", message.replace('\n', " ")))
