@@ -92,6 +92,20 @@ fn run(case: &Case) -> Run {
     }
 }
 
+/// Runs `f` on a thread with the 8 MiB stack of a program's main thread
+/// (where mdBook and the binary run the preprocessor), not the 2 MiB of a
+/// test thread.
+fn on_main_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(8 << 20)
+            .spawn_scoped(scope, f)
+            .expect("thread")
+            .join()
+            .expect("the run panicked")
+    })
+}
+
 /// Resets the process's peak RSS to its current RSS; returns the latter.
 fn reset_peak() -> u64 {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
@@ -115,7 +129,13 @@ fn status_kib(key: &str) -> u64 {
 /// checks the bars.
 fn measure(dimension: &str, base: usize, make: impl Fn(usize) -> Case) {
     let sizes = [base, base * 4, base * 16];
-    let runs: Vec<Run> = sizes.iter().map(|&n| run(&make(n))).collect();
+    let runs: Vec<Run> = sizes
+        .iter()
+        .map(|&n| {
+            let case = make(n);
+            on_main_stack(|| run(&case))
+        })
+        .collect();
     let secs: Vec<f64> = runs.iter().map(|r| r.time.as_secs_f64()).collect();
     let growth = [secs[1] / secs[0], secs[2] / secs[1]];
     let last = &runs[2];
@@ -164,6 +184,32 @@ fn line_length() {
     measure("script line length (bytes)", 64 << 10, |n| {
         let line = "word ".repeat(n / 5);
         Case::chapter(script("long", &format!("You: {line}\nAlex: ok\n")))
+    });
+}
+
+#[test]
+#[ignore = "slow: a scaling measurement, run by hand (see the module docs)"]
+fn line_length_with_markup() {
+    measure("script line with inline markup (bytes)", 16 << 10, |n| {
+        let unit = "*a* `b` [c](https://x.y) {{#term rtos}} [Your Name] ";
+        let line = unit.repeat(n / unit.len());
+        Case {
+            glossary: GLOSSARY.into(),
+            config: "[preprocessor.handbook.placeholders]\n\"Your Name\" = \"Hint\"\n".into(),
+            ..Case::chapter(script("long", &format!("You: {line}\nAlex: ok\n")))
+        }
+    });
+}
+
+#[test]
+#[ignore = "slow: a scaling measurement, run by hand (see the module docs)"]
+fn chapter_line_length() {
+    measure("chapter paragraph line with terms (bytes)", 16 << 10, |n| {
+        let unit = "an RTOS and *b* `c` {{#term rtos}} ";
+        Case {
+            glossary: GLOSSARY.into(),
+            ..Case::chapter(format!("{}\n", unit.repeat(n / unit.len())))
+        }
     });
 }
 
