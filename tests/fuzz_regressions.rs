@@ -55,13 +55,22 @@ fn markdown_renderer_escapes_markup_in_checklist_items() {
     assert!(html.contains("&lt;script&gt;"), "the text is kept, as text: {html}");
 }
 
-/// `chapter` target, spans oracle (crash-d37b86c4…): a fence's attributes
-/// cut off by the end of the file (no closing quote, no final newline) get
-/// an error whose span is one byte past the end of the file.
+/// `chapter` target, spans oracle (crash-d37b86c4…, crash-345b0213…): a
+/// fence's attributes cut off by the end of the file (an unclosed quote, a
+/// key with no value, no final newline) get an error whose span is one byte
+/// past the end of the file.
 #[test]
 #[ignore = "issue 11: the attribute error's span is mapped past the end of the file; the fix belongs in src/attrs.rs (TOML error offsets), not owned here"]
 fn attribute_errors_at_the_end_of_the_file_point_inside_it() {
-    let text = "# Practice\n\n```script id=\"a";
+    let outside: Vec<String> = ["# Practice\n\n```script id=\"a", "```checklist id=\"c\" tier.md"]
+        .into_iter()
+        .flat_map(spans_outside_the_file)
+        .collect();
+    assert!(outside.is_empty(), "{outside:#?}");
+}
+
+/// The diagnostics of `text` (a chapter) whose span is not inside it.
+fn spans_outside_the_file(text: &str) -> Vec<String> {
     let mut book = Book::new();
     let mut chapter = Chapter::new("Chapter", text.to_string(), "chapter.md", vec![]);
     chapter.source_path = Some("chapter.md".into());
@@ -71,11 +80,13 @@ fn attribute_errors_at_the_end_of_the_file_point_inside_it() {
     let ctx = PreprocessorContext::new(dir.path().into(), config, "html".into());
     let (out, diags) = mdbook_handbook::preprocess(&ctx, book);
     assert!(out.is_none(), "the broken fence is an error");
-    assert!(!diags.items().is_empty());
-    for d in diags.items() {
-        let len = diags.text(d.source).len();
-        if let Some(range) = &d.range {
-            assert!(range.end <= len, "{range:?} in a file of {len} bytes: {d:?}");
-        }
-    }
+    diags
+        .items()
+        .iter()
+        .filter_map(|d| {
+            let len = diags.text(d.source).len();
+            let range = d.range.as_ref()?;
+            (range.end > len).then(|| format!("{text:?}: {range:?} in {len} bytes: {}", d.message))
+        })
+        .collect()
 }

@@ -2,7 +2,8 @@
 //!
 //! Each test measures one dimension at three sizes, ×4 apart, and prints a
 //! row: the wall time of `mdbook_handbook::preprocess` at each size, the
-//! growth per ×4 step, the peak memory it took (above what the process held
+//! growth per ×4 step (the fastest of three runs when a run takes under a
+//! second), the peak memory it took (above what the process held
 //! before, from `VmHWM` after resetting it through `/proc/self/clear_refs`)
 //! against the input's size, and the output's size against the input's. It
 //! then asserts the bars: growth per ×4 step ≤ 5×, peak memory ≤ 4×
@@ -133,7 +134,16 @@ fn measure(dimension: &str, base: usize, make: impl Fn(usize) -> Case) {
         .iter()
         .map(|&n| {
             let case = make(n);
-            on_main_stack(|| run(&case))
+            let mut best = on_main_stack(|| run(&case));
+            // Short runs are noisy: keep the fastest of three.
+            for _ in 0..2 {
+                if best.time.as_secs_f64() > 1.0 {
+                    break;
+                }
+                let again = on_main_stack(|| run(&case));
+                best.time = best.time.min(again.time);
+            }
+            best
         })
         .collect();
     let secs: Vec<f64> = runs.iter().map(|r| r.time.as_secs_f64()).collect();
