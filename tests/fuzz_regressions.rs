@@ -55,38 +55,63 @@ fn markdown_renderer_escapes_markup_in_checklist_items() {
     assert!(html.contains("&lt;script&gt;"), "the text is kept, as text: {html}");
 }
 
-/// `chapter` target, spans oracle (crash-d37b86c4…, crash-345b0213…): a
-/// fence's attributes cut off by the end of the file (an unclosed quote, a
-/// key with no value, no final newline) get an error whose span is one byte
-/// past the end of the file.
+/// Spans oracle, `chapter` target (crash-d37b86c4…, crash-345b0213…) and
+/// `checklist` target (crash-b5860fe9…): an error in a fence's attributes
+/// at the end of the file, or at a multi-byte character, is widened to one
+/// *byte* (`r.end.max(r.start + 1)` in `attrs::parse`): one past the end of
+/// the file, or into the middle of the character.
 #[test]
-#[ignore = "issue 11: the attribute error's span is mapped past the end of the file; the fix belongs in src/attrs.rs (TOML error offsets), not owned here"]
-fn attribute_errors_at_the_end_of_the_file_point_inside_it() {
-    let outside: Vec<String> = ["# Practice\n\n```script id=\"a", "```checklist id=\"c\" tier.md"]
-        .into_iter()
-        .flat_map(spans_outside_the_file)
-        .collect();
-    assert!(outside.is_empty(), "{outside:#?}");
+#[ignore = "issue 11: attrs::parse widens an empty TOML error span by a byte, not a character; the fix belongs in src/attrs.rs, not owned here"]
+fn attribute_error_spans_stay_inside_the_file_on_character_boundaries() {
+    let bad: Vec<String> = [
+        "# Practice\n\n```script id=\"a",
+        "```checklist id=\"c\" tier.md",
+        "```checklist id=\"c\"\u{7e0}\n- [ ] x\n```\n",
+    ]
+    .into_iter()
+    .flat_map(|chapter| bad_spans(chapter, None))
+    .collect();
+    assert!(bad.is_empty(), "{bad:#?}");
 }
 
-/// The diagnostics of `text` (a chapter) whose span is not inside it.
-fn spans_outside_the_file(text: &str) -> Vec<String> {
-    let mut book = Book::new();
-    let mut chapter = Chapter::new("Chapter", text.to_string(), "chapter.md", vec![]);
-    chapter.source_path = Some("chapter.md".into());
-    book.push_item(chapter);
+/// Spans oracle, `glossary` target (crash-2cd40b76…): a TOML error at a
+/// multi-byte character of the glossary is widened by one byte
+/// (`.max(range.start + 1)` in the glossary's TOML error report), into the
+/// middle of the character.
+#[test]
+#[ignore = "issue 11: the glossary's TOML error span is widened by a byte, not a character; the fix belongs in the glossary module, being restructured by the lead"]
+fn glossary_error_spans_stay_on_character_boundaries() {
+    let glossary = "[rtos]\nterm = \"Real-Time Operating System\"\naliases = [\"real-time OS\" \u{7ad}]\ndefinition = \"d\"\n";
+    let bad = bad_spans("See {{#term rtos}}.\n", Some(glossary));
+    assert!(bad.is_empty(), "{bad:#?}");
+}
+
+/// The diagnostics of a book with `chapter` (and `glossary`, if any) whose
+/// span is not inside its file on character boundaries. The book must fail.
+fn bad_spans(chapter: &str, glossary: Option<&str>) -> Vec<String> {
     let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("src")).expect("src");
+    if let Some(glossary) = glossary {
+        std::fs::write(dir.path().join("src/glossary.toml"), glossary).expect("glossary");
+    }
+    let mut book = Book::new();
+    let mut page = Chapter::new("Chapter", chapter.to_string(), "chapter.md", vec![]);
+    page.source_path = Some("chapter.md".into());
+    book.push_item(page);
     let config = "[book]\nsrc = \"src\"\n".parse().expect("book.toml");
     let ctx = PreprocessorContext::new(dir.path().into(), config, "html".into());
     let (out, diags) = mdbook_handbook::preprocess(&ctx, book);
-    assert!(out.is_none(), "the broken fence is an error");
+    assert!(out.is_none(), "{chapter:?} is an error");
     diags
         .items()
         .iter()
         .filter_map(|d| {
-            let len = diags.text(d.source).len();
+            let text = diags.text(d.source);
             let range = d.range.as_ref()?;
-            (range.end > len).then(|| format!("{text:?}: {range:?} in {len} bytes: {}", d.message))
+            let inside = range.end <= text.len()
+                && text.is_char_boundary(range.start)
+                && text.is_char_boundary(range.end);
+            (!inside).then(|| format!("{chapter:?}: {range:?} in {} bytes: {}", text.len(), d.message))
         })
         .collect()
 }
