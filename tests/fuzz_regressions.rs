@@ -52,7 +52,10 @@ fn markdown_renderer_escapes_markup_in_checklist_items() {
     let out = preprocess("markdown", chapter).expect("the book is accepted");
     let html = as_html(&out);
     assert!(!html.contains("<script"), "{html}");
-    assert!(html.contains("&lt;script&gt;"), "the text is kept, as text: {html}");
+    assert!(
+        html.contains("&lt;script&gt;"),
+        "the text is kept, as text: {html}"
+    );
 }
 
 /// Spans oracle, `chapter` target (crash-d37b86c4…, crash-345b0213…) and
@@ -111,7 +114,13 @@ fn bad_spans(chapter: &str, glossary: Option<&str>) -> Vec<String> {
             let inside = range.end <= text.len()
                 && text.is_char_boundary(range.start)
                 && text.is_char_boundary(range.end);
-            (!inside).then(|| format!("{chapter:?}: {range:?} in {} bytes: {}", text.len(), d.message))
+            (!inside).then(|| {
+                format!(
+                    "{chapter:?}: {range:?} in {} bytes: {}",
+                    text.len(),
+                    d.message
+                )
+            })
         })
         .collect()
 }
