@@ -124,3 +124,14 @@ fn bad_spans(chapter: &str, glossary: Option<&str>) -> Vec<String> {
         })
         .collect()
 }
+
+/// Spans oracle, `chapter` target (crash-6de6dc29…): a ```script fence with
+/// no attributes at the very end of the file gets "script has no `cast`"
+/// on a span widened to one byte past the end of the file
+/// (`fence_line.end.max(block.attrs_offset + 1)` in `script::parse_cast`).
+#[test]
+#[ignore = "issue 11: script::parse_cast widens the attributes' span past the end of the file; the fix belongs in the script module, being restructured by the lead"]
+fn missing_cast_at_the_end_of_the_file_points_inside_it() {
+    let bad = bad_spans("# One\n\n```script", None);
+    assert!(bad.is_empty(), "{bad:#?}");
+}
