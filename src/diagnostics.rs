@@ -726,7 +726,11 @@ pub fn one_char_at_least(text: &str, range: std::ops::Range<usize>) -> std::ops:
     if end > start {
         return start..end;
     }
-    start..text[start..].chars().next().map_or(start, |c| start + c.len_utf8())
+    start
+        ..text[start..]
+            .chars()
+            .next()
+            .map_or(start, |c| start + c.len_utf8())
 }
 
 /// 1-based line and column (in characters) of a byte offset.

@@ -46,7 +46,6 @@ fn as_html(markdown: &str) -> String {
 /// `checklist-ok/src/prep.md`): a checklist item's `<script>` reaches the
 /// markdown renderer's output as markup.
 #[test]
-#[ignore = "issue 11 deliverable 2 (non-HTML renderers get escaped markdown): the fix belongs in the checklist renderer, being restructured by the lead"]
 fn markdown_renderer_escapes_markup_in_checklist_items() {
     let chapter = "```checklist id=\"c\"\n- [ ] Read it <script>alert(1)</script>\n```\n";
     let out = preprocess("markdown", chapter).expect("the book is accepted");
@@ -56,4 +55,79 @@ fn markdown_renderer_escapes_markup_in_checklist_items() {
         html.contains("&lt;script&gt;"),
         "the text is kept, as text: {html}"
     );
+}
+
+/// Spans oracle, `chapter` target (crash-d37b86c4…, crash-345b0213…) and
+/// `checklist` target (crash-b5860fe9…): an error in a fence's attributes
+/// at the end of the file, or at a multi-byte character, is widened to one
+/// *byte* (`r.end.max(r.start + 1)` in `attrs::parse`): one past the end of
+/// the file, or into the middle of the character.
+#[test]
+fn attribute_error_spans_stay_inside_the_file_on_character_boundaries() {
+    let bad: Vec<String> = [
+        "# Practice\n\n```script id=\"a",
+        "```checklist id=\"c\" tier.md",
+        "```checklist id=\"c\"\u{7e0}\n- [ ] x\n```\n",
+    ]
+    .into_iter()
+    .flat_map(|chapter| bad_spans(chapter, None))
+    .collect();
+    assert!(bad.is_empty(), "{bad:#?}");
+}
+
+/// Spans oracle, `glossary` target (crash-2cd40b76…): a TOML error at a
+/// multi-byte character of the glossary is widened by one byte
+/// (`.max(range.start + 1)` in the glossary's TOML error report), into the
+/// middle of the character.
+#[test]
+fn glossary_error_spans_stay_on_character_boundaries() {
+    let glossary = "[rtos]\nterm = \"Real-Time Operating System\"\naliases = [\"real-time OS\" \u{7ad}]\ndefinition = \"d\"\n";
+    let bad = bad_spans("See {{#term rtos}}.\n", Some(glossary));
+    assert!(bad.is_empty(), "{bad:#?}");
+}
+
+/// The diagnostics of a book with `chapter` (and `glossary`, if any) whose
+/// span is not inside its file on character boundaries. The book must fail.
+fn bad_spans(chapter: &str, glossary: Option<&str>) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("src")).expect("src");
+    if let Some(glossary) = glossary {
+        std::fs::write(dir.path().join("src/glossary.toml"), glossary).expect("glossary");
+    }
+    let mut book = Book::new();
+    let mut page = Chapter::new("Chapter", chapter.to_string(), "chapter.md", vec![]);
+    page.source_path = Some("chapter.md".into());
+    book.push_item(page);
+    let config = "[book]\nsrc = \"src\"\n".parse().expect("book.toml");
+    let ctx = PreprocessorContext::new(dir.path().into(), config, "html".into());
+    let (out, diags) = mdbook_handbook::preprocess(&ctx, book);
+    assert!(out.is_none(), "{chapter:?} is an error");
+    diags
+        .items()
+        .iter()
+        .filter_map(|d| {
+            let text = diags.text(d.source);
+            let range = d.range.as_ref()?;
+            let inside = range.end <= text.len()
+                && text.is_char_boundary(range.start)
+                && text.is_char_boundary(range.end);
+            (!inside).then(|| {
+                format!(
+                    "{chapter:?}: {range:?} in {} bytes: {}",
+                    text.len(),
+                    d.message
+                )
+            })
+        })
+        .collect()
+}
+
+/// Spans oracle, `chapter` target (crash-6de6dc29…): a ```script fence with
+/// no attributes at the very end of the file gets "script has no `cast`"
+/// on a span widened to one byte past the end of the file
+/// (`fence_line.end.max(block.attrs_offset + 1)` in `script::parse_cast`).
+#[test]
+fn missing_cast_at_the_end_of_the_file_points_inside_it() {
+    let bad = bad_spans("# One\n\n```script", None);
+    assert!(bad.is_empty(), "{bad:#?}");
 }

@@ -194,7 +194,8 @@ fn without_assets<'a>(input: &str, output: &'a str) -> &'a str {
 
 /// Byte ranges of `input` the preprocessor may replace, sorted and merged:
 /// handbook fences, `{{#...}}` to its `}}` (or the line's end) with a
-/// preceding backslash, and every ASCII-case-insensitive mention of a name.
+/// preceding backslash, and every ASCII-case-insensitive mention of a name
+/// (with a plural ending).
 pub fn directive_spans(input: &str, names: &[String]) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
     let parser = mdbook_markdown::new_cmark_parser(input, &MarkdownOptions::default());
@@ -221,11 +222,12 @@ pub fn directive_spans(input: &str, names: &[String]) -> Vec<Range<usize>> {
     let lower = input.to_ascii_lowercase();
     for name in names {
         let name = name.to_ascii_lowercase();
-        spans.extend(
-            lower
-                .match_indices(&name)
-                .map(|(at, _)| at..at + name.len()),
-        );
+        spans.extend(lower.match_indices(&name).map(|(at, _)| {
+            // Auto-linking takes a plural `s`/`es` along.
+            let end = at + name.len();
+            let plural = ["es", "s"].iter().find(|p| lower[end..].starts_with(**p));
+            at..end + plural.map_or(0, |p| p.len())
+        }));
     }
     merge(spans)
 }

@@ -134,7 +134,13 @@ fn parse_cast(
     fence_line: Range<usize>,
     diags: &mut Diagnostics,
 ) -> Option<Vec<CastMember>> {
-    let attrs_span = block.attrs_offset..fence_line.end.max(block.attrs_offset + 1);
+    // The attributes, or the fence line when they are empty (at the end of
+    // the file there may be nothing after the kind).
+    let attrs_span = if fence_line.end > block.attrs_offset {
+        block.attrs_offset..fence_line.end
+    } else {
+        fence_line.clone()
+    };
     let Some(cast) = cast.filter(|c| !c.trim().is_empty()) else {
         diags
             .error(page.span(attrs_span), "script has no `cast`")
