@@ -179,7 +179,7 @@ fn glossary_page_is_sorted_with_a_letter_index_and_one_anchor_per_term() {
     ]
     .iter()
     .map(|id| {
-        let needle = format!("<dt id=\"{id}\">");
+        let needle = format!("<h3 class=\"handbook-glossary-term\" id=\"{id}\">");
         assert_eq!(html.matches(&needle).count(), 1, "{id}");
         html.find(&needle).unwrap()
     })
@@ -449,7 +449,7 @@ fn browser_focus_shows_the_definition_and_the_link_lands_on_the_entry() {
                   text: t.textContent }; })()",
     );
     assert_eq!(target["id"], "term-isr", "{target}");
-    assert_eq!(target["tag"], "DT", "{target}");
+    assert_eq!(target["tag"], "H3", "{target}");
     assert!(
         target["text"]
             .as_str()
@@ -569,7 +569,7 @@ fn browser_print_has_no_tooltips_and_no_letter_index() {
     assert_eq!(tab.eval(index), "none");
     // Every entry is there, and stays in one piece.
     assert_eq!(
-        tab.eval("document.querySelectorAll('.handbook-glossary dt').length"),
+        tab.eval("document.querySelectorAll('.handbook-glossary-term').length"),
         6
     );
     assert_eq!(
@@ -580,4 +580,28 @@ fn browser_print_has_no_tooltips_and_no_letter_index() {
     );
     tab.emulate_media("");
     assert_eq!(tab.eval(&shown), true);
+}
+
+/// mdBook's search makes each heading its own result: a glossary entry is
+/// one, and a search for it lands on the entry, not on its letter.
+#[test]
+fn each_glossary_entry_is_its_own_search_result() {
+    let built = support::build("glossary-book");
+    let index = std::fs::read_dir(&built.out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name().is_some_and(|n| {
+                n.to_string_lossy().starts_with("searchindex")
+                    && n.to_string_lossy().ends_with(".js")
+            })
+        })
+        .expect("a search index");
+    let index = std::fs::read_to_string(index).unwrap();
+    for id in ["term-rtos", "term-isr", "term-watchdog"] {
+        assert!(
+            index.contains(&format!("appendix/glossary.html#{id}")),
+            "{id} is not a search result of its own"
+        );
+    }
 }

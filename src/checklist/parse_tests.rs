@@ -327,3 +327,74 @@ fn split_id_only_takes_a_trailing_id() {
     assert_eq!(split_id("a \\{#b}"), ("a \\{#b}", None));
     assert_eq!(split_id("{#b}"), ("", Some(("b", 0))));
 }
+
+/// The plain-code checklist is the embedded templates' output, byte for
+/// byte, for nested items, titles, links and hostile text.
+#[test]
+fn the_built_in_checklist_is_its_template() {
+    use super::super::render::View;
+    let mut diags = crate::diagnostics::Diagnostics::new();
+    let templates = crate::render::Templates::new(
+        super::super::TEMPLATES,
+        std::path::Path::new("/nonexistent"),
+        std::path::Path::new("theme/handbook"),
+        &mut diags,
+    );
+    let items: Vec<Item> = [
+        (0, "a", true),
+        (1, "b", false),
+        (2, "c", false),
+        (0, "d", false),
+        (1, "e\"<", true),
+    ]
+    .into_iter()
+    .map(|(depth, id, checked)| Item {
+        id: id.to_string(),
+        text: String::new(),
+        offset: 0,
+        checked,
+        depth,
+    })
+    .collect();
+    let labels: Vec<String> = items.iter().map(|i| format!("<b>{}</b>", i.id)).collect();
+    fn tree(
+        items: &[Item],
+        labels: &[String],
+        next: &mut usize,
+        depth: usize,
+    ) -> Vec<serde_json::Value> {
+        let mut level = Vec::new();
+        while let Some(item) = items.get(*next).filter(|i| i.depth >= depth) {
+            let label = &labels[*next];
+            *next += 1;
+            let children = tree(items, labels, next, depth + 1);
+            level.push(serde_json::json!({
+                "id": item.id, "dom_id": format!("handbook-item--k--{}", item.id),
+                "checked": item.checked, "html": label, "children": children,
+            }));
+        }
+        level
+    }
+    for (anchor, title, link) in [
+        (Some("hb-x"), Some("T <&>"), None),
+        (None, Some("T"), Some("../a.html#hb-x")),
+        (None, None, None),
+    ] {
+        let view = View {
+            id: "x",
+            anchor: anchor.map(str::to_string),
+            title,
+            title_id: "handbook-title--k".to_string(),
+            link,
+            key: "k",
+        };
+        let data = serde_json::json!({
+            "id": "x", "anchor": anchor, "title": title, "title_id": "handbook-title--k",
+            "link": link, "items": tree(&items, &labels, &mut 0, 0),
+        });
+        assert_eq!(
+            view.html(&items, &labels),
+            templates.render("checklist", &data).unwrap()
+        );
+    }
+}

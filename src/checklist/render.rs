@@ -40,6 +40,28 @@ fn render_html(c: &Checklist, link: Option<String>, cx: &RenderCx) -> Result<Str
         None => c.id.name.clone(),
         Some(_) => format!("all--{}", c.id.name),
     };
+    let title = c
+        .title
+        .clone()
+        .or_else(|| link.as_ref().map(|_| c.id.name.clone()));
+    let built_in =
+        !cx.templates.is_overridden("checklist") && !cx.templates.is_overridden("checklist-items");
+    if built_in {
+        let html: Vec<String> = c
+            .items
+            .iter()
+            .map(|i| cx.inline(&i.text, i.offset))
+            .collect();
+        let view = View {
+            id: &c.id.name,
+            anchor: link.is_none().then(|| anchor(c)),
+            title: title.as_deref(),
+            title_id: format!("handbook-title--{key}"),
+            link: link.as_deref(),
+            key: &key,
+        };
+        return Ok(view.html(&c.items, &html));
+    }
     let data = |item: &Item| ItemData {
         id: item.id.clone(),
         dom_id: format!("handbook-item--{key}--{}", item.id),
@@ -48,10 +70,6 @@ fn render_html(c: &Checklist, link: Option<String>, cx: &RenderCx) -> Result<Str
         children: Vec::new(),
     };
     let roots = tree(&c.items, &mut 0, 0, &data);
-    let title = c
-        .title
-        .clone()
-        .or_else(|| link.as_ref().map(|_| c.id.name.clone()));
     cx.template(
         "checklist",
         &serde_json::json!({
@@ -63,6 +81,88 @@ fn render_html(c: &Checklist, link: Option<String>, cx: &RenderCx) -> Result<Str
             "items": roots,
         }),
     )
+}
+
+/// One checklist's values, for the built-in templates written as plain code.
+pub(super) struct View<'a> {
+    pub(super) id: &'a str,
+    pub(super) anchor: Option<String>,
+    pub(super) title: Option<&'a str>,
+    pub(super) title_id: String,
+    pub(super) link: Option<&'a str>,
+    /// What the checkboxes' ids are made of.
+    pub(super) key: &'a str,
+}
+
+impl View<'_> {
+    /// `checklist.hbs` with its `checklist-items.hbs` partial, as plain code:
+    /// the same bytes (a test holds them equal). The items are flat with a
+    /// depth, so nesting is written without recursion, however deep.
+    pub(super) fn html(&self, items: &[Item], labels: &[String]) -> String {
+        let e = escape::html;
+        let mut out =
+            String::with_capacity(256 + labels.iter().map(|l| l.len() + 200).sum::<usize>());
+        out.push_str("<div class=\"handbook-checklist\"");
+        if let Some(anchor) = &self.anchor {
+            out.push_str(&format!(" id=\"{}\"", e(anchor)));
+        }
+        out.push_str(&format!(
+            " data-handbook-checklist=\"{}\" role=\"group\"",
+            e(self.id)
+        ));
+        match self.title {
+            Some(_) => out.push_str(&format!(" aria-labelledby=\"{}\">\n", e(&self.title_id))),
+            None => out.push_str(" aria-label=\"Checklist\">\n"),
+        }
+        if let Some(title) = self.title {
+            match self.link {
+                Some(link) => out.push_str(&format!(
+                    "<h3 class=\"handbook-checklist-title\" id=\"{}\"><a href=\"{}\">{}</a></h3>\n",
+                    e(&self.title_id),
+                    e(link),
+                    e(title)
+                )),
+                None => out.push_str(&format!(
+                    "<p class=\"handbook-checklist-title\" id=\"{}\">{}</p>\n",
+                    e(&self.title_id),
+                    e(title)
+                )),
+            }
+        }
+        out.push_str("<ul class=\"handbook-checklist-items\">\n");
+        // The items whose `<li>` is still open: depth, and whether their
+        // nested list is open.
+        let mut open: Vec<(usize, bool)> = Vec::new();
+        let close = |out: &mut String, (_, nested): (usize, bool)| {
+            if nested {
+                out.push_str("</ul>\n");
+            }
+            out.push_str("\n</li>\n");
+        };
+        for (item, label) in items.iter().zip(labels) {
+            while let Some(top) = open.pop_if(|(d, _)| *d >= item.depth) {
+                close(&mut out, top);
+            }
+            if let Some((_, nested)) = open.last_mut()
+                && !*nested
+            {
+                *nested = true;
+                out.push_str("<ul class=\"handbook-checklist-items\">\n");
+            }
+            let dom_id = e(&format!("handbook-item--{}--{}", self.key, item.id));
+            out.push_str(&format!(
+                "<li class=\"handbook-checklist-item\">\n<input type=\"checkbox\" class=\"handbook-checklist-box\" id=\"{dom_id}\" data-item=\"{}\"{}>\n<label for=\"{dom_id}\">{label}</label>\n",
+                e(&item.id),
+                if item.checked { " checked" } else { "" },
+            ));
+            open.push((item.depth, false));
+        }
+        while let Some(top) = open.pop() {
+            close(&mut out, top);
+        }
+        out.push_str("</ul>\n</div>\n");
+        out
+    }
 }
 
 /// The element id of a checklist where it stands (prefixed: a heading of

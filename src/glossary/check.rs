@@ -9,6 +9,10 @@ use crate::markdown::{Context, TermRef};
 use crate::pages::Page;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+/// How many different unknown keys get a did-you-mean (each costs a look
+/// at every name of the glossary).
+const SUGGESTED_KEYS: usize = 256;
+
 impl Glossary {
     /// The entry `key` names: an id exactly, or a term, abbr or alias
     /// case-insensitively.
@@ -37,15 +41,32 @@ impl Glossary {
     }
 
     /// Reports an unknown key at `r`'s key.
-    /// Returns the entry suggested instead, if any.
-    pub(super) fn unknown(&self, r: &TermRef, diags: &mut Diagnostics) -> Option<usize> {
+    /// Returns the entry suggested instead, if any. `cache` remembers the
+    /// suggestion for each unknown key: a typo repeated a thousand times is
+    /// looked up once, and past [`SUGGESTED_KEYS`] different unknown keys
+    /// (a book that lost its glossary, not a typo) none is looked for.
+    pub(super) fn unknown(
+        &self,
+        r: &TermRef,
+        cache: &mut HashMap<String, Option<String>>,
+        diags: &mut Diagnostics,
+    ) -> Option<usize> {
         if r.key.is_empty() {
             diags
                 .error(r.key_span.clone(), "`{{#term}}` names no term")
                 .help("write the term's id, term, abbr or alias: {{#term rtos}}");
             return None;
         }
-        let suggestion = self.suggest(&r.key);
+        let suggestion = match cache.get(&r.key) {
+            Some(found) => found.clone(),
+            None if cache.len() >= SUGGESTED_KEYS => None,
+            None => {
+                let found = self.suggest(&r.key).map(str::to_string);
+                cache.insert(r.key.clone(), found.clone());
+                found
+            }
+        };
+        let suggestion = suggestion.as_deref();
         let d = diags.error(r.key_span.clone(), format!("unknown term `{}`", r.key));
         match suggestion {
             Some(s) => d.suggest(Some(s)),
@@ -111,12 +132,13 @@ impl Glossary {
             return usage;
         };
         let mut first_ref: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut cache = HashMap::new();
         // Terms suggested for a misspelt reference: not also reported unused.
         let mut suggested = BTreeSet::new();
         for r in &refs {
             let Some(entry) = self.lookup(&r.key) else {
                 if !self.malformed {
-                    suggested.extend(self.unknown(r, diags));
+                    suggested.extend(self.unknown(r, &mut cache, diags));
                 }
                 continue;
             };

@@ -469,7 +469,7 @@ impl Glossary {
                 .collect();
             for (_, r) in &refs {
                 if self.lookup(&r.key).is_none() {
-                    self.unknown(r, diags);
+                    self.unknown(r, &mut HashMap::new(), diags);
                 }
             }
             for see in &entry.see_also {
