@@ -111,7 +111,11 @@ fn block() -> impl Strategy<Value = String> {
             format!("Code:\n\n{}", code.join("\n"))
         }),
         inline().prop_map(|t| format!("<div class=\"note\">\n{t}\n</div>")),
-        (inline(), inline()).prop_map(|(a, b)| format!("| {a} | b |\n|---|---|\n| {b} | d |")),
+        // One cell per column: see `a_directive_in_an_excess_table_cell_is_not_live`.
+        (inline(), inline()).prop_map(|(a, b)| {
+            let (a, b) = (a.replace('|', "\\|"), b.replace('|', "\\|"));
+            format!("| {a} | b |\n|---|---|\n| {b} | d |")
+        }),
         Just("---".to_string()),
         Just(String::new()),
     ]
@@ -193,4 +197,15 @@ proptest! {
             prop_assert_eq!(twice.as_deref(), Ok(once.as_str()), "renderer {}", renderer);
         }
     }
+}
+
+/// Found by `markdown_without_directives_passes_through_byte_for_byte` at
+/// 4,000 cases: a table row with more cells than the header. pulldown-cmark
+/// drops the excess cells, so no code range covers a code span in one, and
+/// the scanner takes the `{{#term}}` inside it for a live directive (here:
+/// "unknown term", for text the page never shows).
+#[test]
+fn a_directive_in_an_excess_table_cell_is_not_live() {
+    let text = "| A | b |\n|---|---|\n| | | `{{#term rtos}}` | d |\n";
+    assert_eq!(preprocess("html", text).as_deref(), Ok(text));
 }
