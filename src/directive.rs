@@ -147,15 +147,33 @@ impl Edit {
 pub(crate) fn check_names(pages: &[Page], ours: &[&str], diags: &mut Diagnostics) {
     let known = || ours.iter().chain(&MDBOOK_DIRECTIVES).copied();
     for page in pages {
-        for u in &page.scan.unclosed {
-            if ours.contains(&u.name.as_str()) || closest(&u.name, ours.iter().copied()).is_some() {
-                diags
-                    .error(
-                        page.span(u.range.clone()),
-                        format!("`{{{{#{}` is never closed", u.name),
-                    )
-                    .help("close the directive with `}}` on the same line");
+        // Past the first few in a chapter, unclosed directives are counted:
+        // thousands on one long line would each show the whole line.
+        const SHOWN: usize = 20;
+        let unclosed = page.scan.unclosed.iter().filter(|u| {
+            ours.contains(&u.name.as_str()) || closest(&u.name, ours.iter().copied()).is_some()
+        });
+        let mut more = 0usize;
+        for (n, u) in unclosed.enumerate() {
+            if n >= SHOWN {
+                more += 1;
+                continue;
             }
+            diags
+                .error(
+                    page.span(u.range.clone()),
+                    format!("`{{{{#{}` is never closed", u.name),
+                )
+                .help("close the directive with `}}` on the same line");
+        }
+        if let (true, Some(first)) = (more > 0, page.scan.unclosed.first()) {
+            let at = first.range.start;
+            diags
+                .error(
+                    page.span(at..at + 3),
+                    format!("and {more} more unclosed directives in this chapter"),
+                )
+                .help(format!("each `{{{{#` needs its `}}}}` on the same line; the first {SHOWN} are shown above"));
         }
         for d in page
             .scan
