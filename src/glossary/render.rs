@@ -151,6 +151,18 @@ impl Glossary {
         tip
     }
 
+    /// The references in an entry's definition, as fragments of it.
+    fn definition_refs(&self, entry: &Entry, cx: &RenderCx) -> Vec<Fragment> {
+        entry
+            .refs
+            .iter()
+            .map(|(local, r)| Fragment {
+                range: local.clone(),
+                ..self.reference(r, cx)
+            })
+            .collect()
+    }
+
     /// The text a reference to `key` shows by default.
     fn default_shown(&self, key: &str) -> String {
         self.lookup(key)
@@ -196,14 +208,7 @@ impl Glossary {
         let rebase = |url: &str| crate::paths::rebase(url, &here);
         let mut letters: Vec<Letter> = Vec::new();
         for (index, entry) in self.entries.iter().enumerate() {
-            let fragments: Vec<Fragment> = entry
-                .refs
-                .iter()
-                .map(|(local, r)| Fragment {
-                    range: local.clone(),
-                    ..self.reference(r, cx)
-                })
-                .collect();
+            let fragments = self.definition_refs(entry, cx);
             let see_also = entry
                 .see_also
                 .iter()
@@ -268,14 +273,7 @@ impl Glossary {
             if let Some(abbr) = &entry.abbr {
                 item.push_str(&format!(" ({})", escape::markdown(&abbr.value)));
             }
-            let fragments: Vec<Fragment> = entry
-                .refs
-                .iter()
-                .map(|(local, r)| Fragment {
-                    range: local.clone(),
-                    ..self.reference(r, cx)
-                })
-                .collect();
+            let fragments = self.definition_refs(entry, cx);
             let definition = inline::to_markdown(&entry.definition.value, &fragments, cx.markdown);
             item.push_str("\n: ");
             item.push_str(&indent_continuation(definition.trim()));

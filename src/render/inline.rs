@@ -102,41 +102,10 @@ fn render_html(
     for (event, range) in new_cmark_parser(&source, options).into_offset_iter() {
         let in_link = !kept.is_empty();
         match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let safe = escape::is_safe_url(&dest_url);
-                kept.push(safe);
-                if safe {
-                    let dest_url = rebased(dest_url, rebase);
-                    events.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
-                }
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let safe = escape::is_safe_url(&dest_url);
-                kept.push(safe);
-                if safe {
-                    let dest_url = rebased(dest_url, rebase);
-                    events.push(Event::Start(Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
-                }
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                let kept_tag = safe_link(tag, rebase);
+                kept.push(kept_tag.is_some());
+                events.extend(kept_tag.map(Event::Start));
             }
             Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
                 if kept.pop().unwrap_or(false) {
@@ -213,10 +182,37 @@ fn push_text<'e>(
     }
 }
 
-fn rebased<'e>(url: CowStr<'e>, rebase: Option<Rebase>) -> CowStr<'e> {
-    match rebase {
-        Some(rebase) => rebase(&url).into(),
+/// A link or image with its URL rebased, or `None` when the URL could run
+/// script (the tag is dropped and its text stays).
+fn safe_link<'e>(tag: Tag<'e>, rebase: Option<Rebase>) -> Option<Tag<'e>> {
+    let rebased = |url: CowStr<'e>| match rebase {
+        Some(rebase) => CowStr::from(rebase(&url)),
         None => url,
+    };
+    match tag {
+        Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } if escape::is_safe_url(&dest_url) => Some(Tag::Link {
+            link_type,
+            dest_url: rebased(dest_url),
+            title,
+            id,
+        }),
+        Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } if escape::is_safe_url(&dest_url) => Some(Tag::Image {
+            link_type,
+            dest_url: rebased(dest_url),
+            title,
+            id,
+        }),
+        _ => None,
     }
 }
 

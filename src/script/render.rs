@@ -1,7 +1,7 @@
 //! Scripts as the reader gets them: a dialogue with speaker labels and
 //! fill-in placeholders (HTML), or bold speaker names (markdown).
 
-use super::{STYLES, Script, Scripts};
+use super::{Item, STYLES, Script, Scripts};
 use crate::render::{Format, Fragment, RenderCx, escape};
 use serde::Serialize;
 
@@ -30,11 +30,7 @@ impl Scripts {
             .map(|beat| {
                 beat.iter()
                     .map(|item| {
-                        let fragments = item
-                            .placeholders
-                            .iter()
-                            .map(|(range, label)| self.placeholder(range.clone(), label))
-                            .collect();
+                        let fragments = self.placeholders(item);
                         ItemView {
                             direction: item.speaker.is_none(),
                             speaker: item.speaker.map_or("", |i| script.cast[i].as_str()),
@@ -71,6 +67,14 @@ impl Scripts {
         cx.template("script", &view)
     }
 
+    /// A line's placeholders, as fragments of its text.
+    fn placeholders(&self, item: &Item) -> Vec<Fragment> {
+        item.placeholders
+            .iter()
+            .map(|(range, label)| self.placeholder(range.clone(), label))
+            .collect()
+    }
+
     /// A placeholder as the reader gets it: the label in brackets, which the
     /// page's script replaces with the reader's value; for other renderers,
     /// the label in escaped brackets.
@@ -103,11 +107,7 @@ impl Scripts {
             let lines: Vec<String> = beat
                 .iter()
                 .map(|item| {
-                    let fragments = item
-                        .placeholders
-                        .iter()
-                        .map(|(range, label)| self.placeholder(range.clone(), label))
-                        .collect();
+                    let fragments = self.placeholders(item);
                     let text = cx.inline_with(&item.text, item.offset, fragments);
                     let text = text
                         .lines()
