@@ -118,8 +118,6 @@ pub(crate) enum Output {
     /// A block (HTML or markdown) that stands where a block stood: it is
     /// fitted into the list items or block quotes around it.
     Block(String),
-    /// The directive could not be rendered: reported at the range.
-    Failed(String),
 }
 
 impl Edit {
@@ -131,11 +129,23 @@ impl Edit {
         }
     }
 
-    /// A block replacement, or a failure to render it.
-    pub(crate) fn block(range: Range<usize>, output: Result<String, String>) -> Self {
-        Edit {
-            range,
-            output: output.map_or_else(Output::Failed, Output::Block),
+    /// A block replacement; a block that could not be rendered (a broken
+    /// template override) is reported through `cx`, like any other piece,
+    /// and the chapter keeps its text there.
+    pub(crate) fn block(
+        cx: &RenderCx,
+        range: Range<usize>,
+        output: Result<String, String>,
+    ) -> Option<Self> {
+        match output {
+            Ok(output) => Some(Edit {
+                range,
+                output: Output::Block(output),
+            }),
+            Err(message) => {
+                cx.fail(cx.page.span(range), message);
+                None
+            }
         }
     }
 }

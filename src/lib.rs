@@ -317,7 +317,7 @@ impl Rendering<'_> {
             d.render(page, &cx, &mut edits);
         }
         let html = self.format == Format::Html;
-        let mut failures = cx.failures.take();
+        let failures = cx.failures.take();
         let mut splices = Vec::with_capacity(edits.len());
         for edit in edits {
             match edit.output {
@@ -326,7 +326,6 @@ impl Rendering<'_> {
                     let prefix = line_prefix(text, edit.range.start);
                     splices.push((edit.range, block_output(&out, &prefix, html)));
                 }
-                Output::Failed(message) => failures.push((page.span(edit.range), message)),
             }
         }
         let output = (!splices.is_empty()).then(|| markdown::splice(text, splices));

@@ -117,10 +117,14 @@ impl Directive for Checklists {
             .iter()
             .take_while(|c| c.page == page.index)
         {
-            edits.push(Edit::block(c.range.clone(), render::checklist(c, cx)));
+            edits.extend(Edit::block(cx, c.range.clone(), render::checklist(c, cx)));
         }
         if let Some((_, range)) = self.index_page.as_ref().filter(|(p, _)| *p == page.index) {
-            edits.push(Edit::block(range.clone(), render::index(&self.list, cx)));
+            edits.extend(Edit::block(
+                cx,
+                range.clone(),
+                render::index(&self.list, cx),
+            ));
         }
     }
 }

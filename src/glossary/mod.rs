@@ -221,7 +221,7 @@ impl Directive for Glossary {
             edits.push(Edit::inline(r.span.range.clone(), out));
         }
         if let Some((_, range)) = self.page.as_ref().filter(|(p, _)| *p == page.index) {
-            edits.push(Edit::block(range.clone(), self.render_page(cx)));
+            edits.extend(Edit::block(cx, range.clone(), self.render_page(cx)));
         }
     }
 

@@ -172,7 +172,7 @@ impl Directive for Scripts {
             .iter()
             .take_while(|s| s.page == page.index)
         {
-            edits.push(Edit::block(s.range.clone(), self.render(s, cx)));
+            edits.extend(Edit::block(cx, s.range.clone(), self.render(s, cx)));
         }
     }
 }
