@@ -46,7 +46,7 @@ use mdbook_preprocessor::book::{Book, BookItem};
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use pages::Page;
 use render::{Format, RenderCx, Templates};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::path::Path;
@@ -307,14 +307,16 @@ impl Rendering<'_> {
             pages: self.pages,
             page,
             terms,
-            ids: Cell::new(0),
             failures: RefCell::new(Vec::new()),
             claimed: RefCell::default(),
-            once: RefCell::default(),
+            terms_shown: RefCell::default(),
         };
         let mut edits: Vec<Edit> = Vec::new();
         for d in self.directives {
             d.render(page, &cx, &mut edits);
+        }
+        if let Some(definitions) = terms.definitions(&cx) {
+            edits.insert(0, Edit::inline(0..0, definitions));
         }
         let html = self.format == Format::Html;
         let failures = cx.failures.take();

@@ -8,7 +8,7 @@ use crate::markdown::{self, ScanOptions, TermRef};
 use crate::pages::Page;
 use crate::render::{Format, Fragment, RenderCx, Templates, TermRenderer};
 use mdbook_markdown::MarkdownOptions;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 /// The fenced kinds of the book's directives.
@@ -104,10 +104,9 @@ pub(crate) fn with_cx<T>(
         pages,
         page: &pages[page],
         terms: &ShowTerms,
-        ids: Cell::new(0),
         failures: RefCell::new(Vec::new()),
         claimed: RefCell::default(),
-        once: RefCell::default(),
+        terms_shown: RefCell::default(),
     };
     f(&cx)
 }

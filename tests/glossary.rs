@@ -225,7 +225,12 @@ fn auto_links_the_first_plain_mention_only() {
         "{html}"
     );
     // ... which does not stop the first mention in running text from linking.
-    assert!(html.contains(r#"<p>A <span class="handbook-ref"><a class="handbook-term" href="appendix/glossary.html#term-watchdog""#), "{html}");
+    assert!(
+        html.contains(
+            r#"<p>A <a class="handbook-term" href="appendix/glossary.html#term-watchdog""#
+        ),
+        "{html}"
+    );
     // The glossary page's own text is never auto-linked.
     let glossary = content(&built, "appendix/glossary.html");
     assert!(
@@ -355,7 +360,8 @@ fn without_a_glossary_page_references_are_focusable_terms() {
         html.contains(r#"<span class="handbook-term" tabindex="0""#),
         "{html}"
     );
-    assert!(html.contains(r#"role="tooltip""#), "{html}");
+    // The definition is on the page once, for the page's script.
+    assert!(html.contains(r#"<span data-term="rtos"><b>"#), "{html}");
     // auto-link = "none": the plain mention stays plain.
     assert!(html.contains("a plain RTOS mention stays plain"), "{html}");
 }
@@ -582,11 +588,8 @@ fn browser_print_has_no_tooltips_and_no_letter_index() {
     assert_eq!(tab.eval(&shown), true);
 }
 
-/// mdBook's search makes each heading its own result: a glossary entry is
-/// one, and a search for it lands on the entry, not on its letter.
-#[test]
-fn each_glossary_entry_is_its_own_search_result() {
-    let built = support::build("glossary-book");
+/// mdBook's search index of a built book: each document's url and body.
+fn search_documents(built: &support::Built) -> Vec<(String, String)> {
     let index = std::fs::read_dir(&built.out)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -597,11 +600,65 @@ fn each_glossary_entry_is_its_own_search_result() {
             })
         })
         .expect("a search index");
-    let index = std::fs::read_to_string(index).unwrap();
+    let script = std::fs::read_to_string(index).unwrap();
+    let quoted = script
+        .split_once("JSON.parse('")
+        .and_then(|(_, rest)| rest.rsplit_once("'));"))
+        .expect("mdBook's searchindex.js")
+        .0;
+    // mdBook escapes `\` and `'` to put the JSON in a string literal.
+    let json = quoted.replace("\\'", "'").replace("\\\\", "\\");
+    let index: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let urls = index["doc_urls"].as_array().unwrap();
+    let docs = index["index"]["documentStore"]["docs"].as_object().unwrap();
+    docs.iter()
+        .map(|(id, doc)| {
+            let url = urls[id.parse::<usize>().unwrap()].as_str().unwrap();
+            (
+                url.to_string(),
+                doc["body"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// mdBook's search makes each heading its own result: a glossary entry is
+/// one, and a search for it lands on the entry, not on its letter.
+#[test]
+fn each_glossary_entry_is_its_own_search_result() {
+    let built = support::build("glossary-book");
+    let urls: Vec<String> = search_documents(&built).into_iter().map(|d| d.0).collect();
     for id in ["term-rtos", "term-isr", "term-watchdog"] {
         assert!(
-            index.contains(&format!("appendix/glossary.html#{id}")),
-            "{id} is not a search result of its own"
+            urls.contains(&format!("appendix/glossary.html#{id}")),
+            "{id} is not a search result of its own: {urls:?}"
         );
     }
+}
+
+/// A definition is found where it is defined: the chapters that show it in
+/// a tooltip do not have it indexed as their text.
+#[test]
+fn definitions_are_indexed_on_the_glossary_page_only() {
+    let built = support::build("glossary-book");
+    let docs = search_documents(&built);
+    let with = |word: &str| -> Vec<&str> {
+        docs.iter()
+            .filter(|(_, body)| body.contains(word))
+            .map(|(url, _)| url.as_str())
+            .collect()
+    };
+    // Words only the RTOS and watchdog definitions use.
+    for word in ["deterministic", "restarts it in time"] {
+        let found = with(word);
+        assert!(!found.is_empty(), "`{word}` is not indexed at all");
+        assert!(
+            found
+                .iter()
+                .all(|url| url.starts_with("appendix/glossary.html#")),
+            "`{word}` is indexed as chapter text: {found:?}"
+        );
+    }
+    // The chapters' own words still are.
+    assert!(!with("schedules tasks").is_empty());
 }

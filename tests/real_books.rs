@@ -192,7 +192,7 @@ fn auto_links_stay_out_of_math_urls_definition_terms_and_other_directives() {
     let math = chapter(&out, "sub/math.md");
     // Math, the URL, `{{ }}` and the definition-list term hold "RTOS" first;
     // the only link is the one in plain prose, which this page lacks.
-    assert!(!math.contains("handbook-ref"), "{math}");
+    assert!(!math.contains("handbook-term"), "{math}");
     assert!(math.contains(r"\( RTOS = x^2 \)"), "{math}");
     assert!(
         math.contains("https://example.com/rtos/guide.html"),
@@ -219,6 +219,9 @@ fn a_reference_in_a_definition_term_heading_link_or_attribute_is_plain_text() {
     let (out, _) = preprocess(dir.path(), "html");
     let out = chapters(&out.unwrap());
     let readme = chapter(&out, "README.md");
+    // The page starts with the definitions its references show.
+    let (definitions, readme) = readme.split_once("</script>\n\n").unwrap();
+    assert!(definitions.starts_with("<script type=\"text/html\" class=\"hb-tips\">"));
     let lines: Vec<&str> = readme.lines().collect();
     assert_eq!(lines[0], "# About <span id=\"hb-ref0-rtos\">RTOS</span>");
     assert_eq!(lines[2], "RTOS");
@@ -226,13 +229,12 @@ fn a_reference_in_a_definition_term_heading_link_or_attribute_is_plain_text() {
         lines[5],
         r#"[see RTOS](x.html) ![an RTOS diagram](d.png "the RTOS")"#
     );
-    let content = &readme[..readme.find("<style>").unwrap_or(readme.len())];
     assert_eq!(
-        content.matches("class=\"handbook-ref\"").count(),
+        readme.matches("class=\"handbook-term\"").count(),
         1,
         "{readme}"
     );
-    assert!(lines[7].starts_with("And <span class=\"handbook-ref\">"));
+    assert!(lines[7].starts_with("And <a class=\"handbook-term\""));
 }
 
 /// Links in a definition are written relative to the src dir; a tooltip on

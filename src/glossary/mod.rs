@@ -234,4 +234,8 @@ impl TermRenderer for Glossary {
     fn fragment(&self, r: &TermRef, cx: &RenderCx) -> Fragment {
         self.reference(r, cx)
     }
+
+    fn definitions(&self, cx: &RenderCx) -> Option<String> {
+        Glossary::definitions(self, cx)
+    }
 }

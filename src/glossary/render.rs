@@ -66,32 +66,63 @@ impl Glossary {
         shown: &str,
         cx: &RenderCx,
     ) -> String {
-        let (tip_id, first) = cx.once(&entry.id.value, "t");
+        cx.terms_shown.borrow_mut().push(index);
         let values = RefValues {
             href: self
                 .glossary_link(cx)
                 .map(|base| format!("{base}#term-{}", entry.id.value)),
             anchor: self.anchor(index, entry, r, cx),
-            tip_id,
-            shared: !first,
             shown,
             entry,
-            tip: if first {
-                self.tip(index, cx)
-            } else {
-                String::new()
-            },
         };
         if !cx.templates.is_overridden("glossary-term") {
             return inert(&values.html());
         }
-        match cx.template("glossary-term", &values.data()) {
+        match cx.template("glossary-term", &values.data(&self.tip(index, cx))) {
             Ok(html) => inert(&join_lines(&html)),
             Err(message) => {
                 cx.fail(r.span.clone(), message);
                 inert(&escape::html(shown))
             }
         }
+    }
+
+    /// The definitions the page's references show, as a data block the
+    /// page's script makes tooltips of: one `<span data-term="ID">` per
+    /// term, in a `<script>` element, which mdBook's search does not index
+    /// (a definition is found on the glossary page, not in every sentence
+    /// that uses its term). `None` when the page references no term.
+    pub(super) fn definitions(&self, cx: &RenderCx) -> Option<String> {
+        let mut shown = cx.terms_shown.take();
+        if cx.format != Format::Html || shown.is_empty() {
+            return None;
+        }
+        shown.sort_unstable();
+        shown.dedup();
+        let mut out = String::new();
+        for index in shown {
+            let entry = &self.entries[index];
+            let _ = write!(
+                out,
+                "<span data-term=\"{}\"><b>{}",
+                escape::html(&entry.id.value),
+                escape::html(&entry.term.value)
+            );
+            if let Some(abbr) = &entry.abbr {
+                let _ = write!(out, " ({})", escape::html(&abbr.value));
+            }
+            out.push_str("</b>");
+            let tip = self.tip(index, cx);
+            if !tip.is_empty() {
+                out.push_str(": ");
+                out.push_str(&tip);
+            }
+            out.push_str("</span>");
+        }
+        Some(format!(
+            "<script type=\"text/html\" class=\"hb-tips\">{}</script>\n\n",
+            script_data(&out)
+        ))
     }
 
     /// The glossary page relative to the page being rendered (empty on the
@@ -329,27 +360,22 @@ fn first_paragraph(markdown: &str, options: &MarkdownOptions) -> Option<Range<us
 pub(super) struct RefValues<'a> {
     pub(super) href: Option<String>,
     pub(super) anchor: Option<String>,
-    pub(super) tip_id: String,
-    /// The tooltip is an earlier reference's on this page.
-    pub(super) shared: bool,
     pub(super) shown: &'a str,
     pub(super) entry: &'a Entry,
-    pub(super) tip: String,
 }
 
 impl RefValues<'_> {
-    /// The template's data.
-    pub(super) fn data(&self) -> serde_json::Value {
+    /// The template's data; `tip` is the entry's tooltip, for an override
+    /// that shows it.
+    pub(super) fn data(&self, tip: &str) -> serde_json::Value {
         serde_json::json!({
             "href": self.href,
             "anchor": self.anchor,
-            "tip_id": self.tip_id,
-            "shared": self.shared,
             "shown": self.shown,
             "id": self.entry.id.value,
             "term": self.entry.term.value,
             "abbr": self.entry.abbr.as_ref().map(|a| &a.value),
-            "tip": self.tip,
+            "tip": tip,
         })
     }
 
@@ -357,52 +383,55 @@ impl RefValues<'_> {
     /// the template's output with its lines joined (a test holds them equal).
     pub(super) fn html(&self) -> String {
         let e = escape::html;
-        let mut out = String::with_capacity(256 + self.tip.len());
-        out.push_str("<span class=\"handbook-ref\">");
-        let anchor = self
-            .anchor
-            .as_ref()
-            .map_or(String::new(), |a| format!(" id=\"{}\"", e(a)));
+        let mut out = String::with_capacity(96 + self.shown.len());
         match &self.href {
             Some(href) => {
-                let _ = write!(
-                    out,
-                    "<a class=\"handbook-term\" href=\"{}\"{anchor} aria-describedby=\"{}\">{}</a>",
-                    e(href),
-                    e(&self.tip_id),
-                    e(self.shown)
-                );
+                let _ = write!(out, "<a class=\"handbook-term\" href=\"{}\"", e(href));
             }
             None => {
                 let _ = write!(
                     out,
-                    "<span class=\"handbook-term\" tabindex=\"0\"{anchor} aria-describedby=\"{}\">{}</span>",
-                    e(&self.tip_id),
-                    e(self.shown)
+                    "<span class=\"handbook-term\" tabindex=\"0\" data-term=\"{}\"",
+                    e(&self.entry.id.value)
                 );
             }
         }
-        if self.shared {
-            out.push_str("</span>");
-            return out;
+        if let Some(anchor) = &self.anchor {
+            let _ = write!(out, " id=\"{}\"", e(anchor));
         }
-        let _ = write!(
-            out,
-            "<span class=\"handbook-term-tip\" role=\"tooltip\" id=\"{}\"><b>{}",
-            e(&self.tip_id),
-            e(&self.entry.term.value)
-        );
-        if let Some(abbr) = &self.entry.abbr {
-            let _ = write!(out, " ({})", e(&abbr.value));
-        }
-        out.push_str("</b>");
-        if !self.tip.is_empty() {
-            out.push_str(": ");
-            out.push_str(&self.tip);
-        }
-        out.push_str("</span></span>");
+        out.push('>');
+        out.push_str(&e(self.shown));
+        out.push_str(if self.href.is_some() {
+            "</a>"
+        } else {
+            "</span>"
+        });
         out
     }
+}
+
+/// `html` made safe as the text of a `<script>` element: nothing in it
+/// ends the element or opens a comment there. The text inside the markup is
+/// escaped already, so only a tag of its own could; such a `<` is written
+/// as `&lt;`, which the page's script reads back as text.
+pub(super) fn script_data(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 8);
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        out.push_str(&rest[..at]);
+        let after = &rest.as_bytes()[at + 1..];
+        let closes = after
+            .get(..7)
+            .is_some_and(|tag| tag.eq_ignore_ascii_case(b"/script"));
+        out.push_str(if closes || after.starts_with(b"!--") {
+            "&lt;"
+        } else {
+            "<"
+        });
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The id of the first reference to term `id` in chapter `page`: unique in

@@ -1,7 +1,7 @@
 use super::autolink::case_matches;
 use super::parse::string_map;
 use super::render::inert;
-use super::render::letter_of;
+use super::render::{letter_of, script_data};
 use super::*;
 use crate::render::Templates;
 use crate::testing;
@@ -361,6 +361,11 @@ fn references_without_a_glossary_say_where_it_was_expected() {
 /// Renders references to `keys` in one chapter with `template` as the
 /// book's `glossary-term.hbs` (the embedded one when `None`).
 fn render_refs(template: Option<&str>, keys: &[&str]) -> Vec<String> {
+    render_page_refs(template, keys).0
+}
+
+/// [`render_refs`], and the definitions block the page starts with.
+fn render_page_refs(template: Option<&str>, keys: &[&str]) -> (Vec<String>, Option<String>) {
     let (g, _) = load_text(GLOSSARY);
     let dir = tempfile::tempdir().unwrap();
     if let Some(template) = template {
@@ -386,7 +391,7 @@ fn render_refs(template: Option<&str>, keys: &[&str]) -> Vec<String> {
     };
     let (pages, _) = testing::book(&[("ch.md", &text)]);
     testing::with_cx(&templates, &pages, 0, Format::Html, |cx| {
-        pages[0]
+        let refs = pages[0]
             .scan
             .inline
             .iter()
@@ -394,33 +399,48 @@ fn render_refs(template: Option<&str>, keys: &[&str]) -> Vec<String> {
                 g.reference(&TermRef::parse(d, pages[0].source, Some(0)), cx)
                     .html
             })
-            .collect()
+            .collect();
+        (refs, g.definitions(cx))
     })
 }
 
 #[test]
-fn references_link_to_the_entry_and_share_one_tooltip_per_term() {
-    let out = render_refs(None, &["rtos", "rtos|the *OS*", "isr"]);
-    assert!(
-        out[0].contains(r#"href="glossary.html#term-rtos""#),
-        "{}",
-        out[0]
+fn references_link_to_the_entry_and_the_page_carries_each_definition_once() {
+    let (out, definitions) = render_page_refs(None, &["rtos", "rtos|the *OS*", "isr"]);
+    assert_eq!(
+        out[0],
+        r#"<a class="handbook-term" href="glossary.html#term-rtos">RTOS</a>"#
     );
-    assert!(out[0].contains(r#"id="hb-t0-0""#), "{}", out[0]);
-    assert!(out[0].contains(">RTOS</a>"), "{}", out[0]);
-    // The second reference to the term names the first one's tooltip.
-    assert!(
-        out[1].contains(r#"aria-describedby="hb-t0-0""#),
-        "{}",
-        out[1]
+    assert_eq!(
+        out[1],
+        r#"<a class="handbook-term" href="glossary.html#term-rtos">the &#42;OS&#42;</a>"#
     );
-    assert!(!out[1].contains("handbook-term-tip"), "{}", out[1]);
-    assert!(out[1].contains(">the &#42;OS&#42;</a>"), "{}", out[1]);
+    // No definition in running text: mdBook's search would index it there.
+    assert!(out.iter().all(|o| !o.contains("Interrupt")), "{out:?}");
+    let definitions = definitions.expect("the page references terms");
     assert!(
-        out[2].contains("Interrupt Service Routine (ISR)"),
-        "{}",
-        out[2]
+        definitions.starts_with(r#"<script type="text/html" class="hb-tips"><span data-term="isr"><b>Interrupt Service Routine (ISR)</b>"#),
+        "{definitions}"
     );
+    assert_eq!(
+        definitions.matches("data-term=\"rtos\"").count(),
+        1,
+        "{definitions}"
+    );
+    assert!(
+        definitions.ends_with("</span></script>\n\n"),
+        "{definitions}"
+    );
+}
+
+/// Nothing in a definition can end the `<script>` that carries it.
+#[test]
+fn the_definitions_block_cannot_be_closed_from_inside() {
+    assert_eq!(
+        script_data("<em>a</em></SCRIPT ><!-- b"),
+        "<em>a</em>&lt;/SCRIPT >&lt;!-- b"
+    );
+    assert_eq!(script_data("é<"), "é<");
 }
 
 #[test]
@@ -451,27 +471,21 @@ fn the_built_in_reference_is_its_template() {
     );
     let hostile = "<b>\"it's\"</b> {{#include x}} & `=`";
     for entry in &g.entries {
-        for (href, anchor, tip, shared) in [
-            (
-                Some("glossary.html#term-x"),
-                Some("hb-ref0-x"),
-                "A <em>tip</em>",
-                false,
-            ),
-            (None, None, "", false),
-            (Some(hostile), None, hostile, false),
-            (Some("g.html#term-x"), None, "", true),
+        for (href, anchor) in [
+            (Some("glossary.html#term-x"), Some("hb-ref0-x")),
+            (None, None),
+            (None, Some("hb-ref1-x")),
+            (Some(hostile), None),
         ] {
             let values = render::RefValues {
                 href: href.map(str::to_string),
                 anchor: anchor.map(str::to_string),
-                tip_id: "hb-t0-0".to_string(),
-                shared,
                 shown: hostile,
                 entry,
-                tip: tip.to_string(),
             };
-            let template = templates.render("glossary-term", &values.data()).unwrap();
+            let template = templates
+                .render("glossary-term", &values.data(hostile))
+                .unwrap();
             let joined: String = template.lines().map(str::trim).collect();
             assert_eq!(values.html(), joined);
         }

@@ -14,8 +14,8 @@ use crate::markdown::TermRef;
 use crate::pages::Page;
 use mdbook_markdown::MarkdownOptions;
 use serde::Serialize;
-use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::cell::RefCell;
+use std::collections::HashSet;
 
 /// What the renderer wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +42,13 @@ pub(crate) trait TermRenderer: Sync {
     /// A validated reference written in directive text (or a chapter), as a
     /// fragment of the page `cx` renders.
     fn fragment(&self, r: &TermRef, cx: &RenderCx) -> Fragment;
+
+    /// What goes at the start of the page once every reference on it is
+    /// rendered: the definitions its references show (see
+    /// [`RenderCx::terms_shown`]).
+    fn definitions(&self, _cx: &RenderCx) -> Option<String> {
+        None
+    }
 }
 
 /// For a book without a glossary: references render as their text (they
@@ -74,14 +81,14 @@ pub(crate) struct RenderCx<'a> {
     pub(crate) page: &'a Page,
     /// Renders term references.
     pub(crate) terms: &'a dyn TermRenderer,
-    /// Element ids handed out on this page so far (see [`RenderCx::unique_id`]).
-    pub(crate) ids: Cell<usize>,
     /// Pieces that could not be rendered (a broken template override).
     pub(crate) failures: RefCell<Vec<(Span, String)>>,
     /// Ids claimed on this page (see [`RenderCx::claim_id`]).
     pub(crate) claimed: RefCell<HashSet<String>>,
-    /// Elements shown once per page, by key (see [`RenderCx::once`]).
-    pub(crate) once: RefCell<HashMap<String, String>>,
+    /// The terms whose definitions this page's references show, by the
+    /// term renderer's index, in the order they were rendered (repeats
+    /// included).
+    pub(crate) terms_shown: RefCell<Vec<usize>>,
 }
 
 impl RenderCx<'_> {
@@ -126,25 +133,5 @@ impl RenderCx<'_> {
     /// keeps its id only once.
     pub(crate) fn claim_id(&self, id: &str) -> bool {
         self.claimed.borrow_mut().insert(id.to_string())
-    }
-
-    /// The id of the page's one element for `key` (a term's tooltip), and
-    /// whether this is its first use: then the id is new and the caller
-    /// renders the element.
-    pub(crate) fn once(&self, key: &str, what: &str) -> (String, bool) {
-        if let Some(id) = self.once.borrow().get(key) {
-            return (id.clone(), false);
-        }
-        let id = self.unique_id(what);
-        self.once.borrow_mut().insert(key.to_string(), id.clone());
-        (id, true)
-    }
-
-    /// An element id no other element of the book has: `hb-` + the chapter's
-    /// index + a counter (mdBook's print page joins every chapter).
-    pub(crate) fn unique_id(&self, what: &str) -> String {
-        let n = self.ids.get();
-        self.ids.set(n + 1);
-        format!("hb-{what}{}-{n}", self.page.index)
     }
 }

@@ -40,13 +40,17 @@
         return Promise.resolve(copyByCommand(text));
     };
 })();
-/* Glossary references: the tooltip is in the page already and CSS shows it
-   on hover and focus; a reference without a tooltip of its own borrows the
-   one its `aria-describedby` names. This adds tap-to-show on touch screens
-   (a second tap follows the link), Escape to dismiss, and pins a shown
-   tooltip to the viewport next to its reference: inside the window, above
-   the reference when there is no room below, never clipped by a scrolling
-   table. */
+/* Glossary references. A page carries each referenced term's definition
+   once, in a `<script type="text/html" class="hb-tips">` data block (which
+   mdBook's search does not index) before the references that show it. This
+   makes the tooltips: each reference is wrapped in a `.handbook-ref` with
+   the page's one tooltip for its term, which CSS shows on hover and focus;
+   a later reference to the term names that tooltip in `aria-describedby`
+   and borrows it when shown. It adds tap-to-show on touch screens (a second
+   tap follows the link), Escape to dismiss, and pins a shown tooltip to the
+   viewport next to its reference: inside the window, above the reference
+   when there is no room below, never clipped by a scrolling table. Without
+   JavaScript, a reference is a plain link to its glossary entry. */
 (function () {
     "use strict";
     if (window.handbookGlossary) {
@@ -61,6 +65,62 @@
     var MARGIN = 8;
     var GAP = 6;
     var lastPointer = "mouse";
+    var made = 0;
+
+    // The term a reference names: `data-term`, or its link's `#term-ID`.
+    function termOf(term) {
+        var key = term.getAttribute("data-term");
+        if (key) {
+            return key;
+        }
+        var href = term.getAttribute("href") || "";
+        var at = href.lastIndexOf("#term-");
+        return at < 0 ? null : decodeURIComponent(href.slice(at + 6));
+    }
+
+    // Turns every data block's definitions into tooltips for the references
+    // after it (on mdBook's print page, each chapter has its own block).
+    function makeTips() {
+        var nodes = document.querySelectorAll("script.hb-tips, .handbook-term");
+        var definitions = {};
+        var tips = {};
+        for (var i = 0; i < nodes.length; i++) {
+            var node = nodes[i];
+            if (node.tagName === "SCRIPT") {
+                var parsed = document.createElement("template");
+                parsed.innerHTML = node.textContent;
+                definitions = {};
+                tips = {};
+                var entries = parsed.content.querySelectorAll("[data-term]");
+                for (var j = 0; j < entries.length; j++) {
+                    definitions[entries[j].getAttribute("data-term")] = entries[j];
+                }
+                continue;
+            }
+            var key = termOf(node);
+            if (!key || !definitions.hasOwnProperty(key) || refOf(node)) {
+                continue;
+            }
+            var ref = document.createElement("span");
+            ref.className = "handbook-ref";
+            node.parentNode.insertBefore(ref, node);
+            ref.appendChild(node);
+            var tip = tips[key];
+            if (!tip) {
+                var definition = definitions[key];
+                tip = document.createElement("span");
+                tip.className = "handbook-term-tip";
+                tip.setAttribute("role", "tooltip");
+                tip.id = "hb--tip-" + made++;
+                while (definition.firstChild) {
+                    tip.appendChild(definition.firstChild);
+                }
+                tips[key] = tip;
+                ref.appendChild(tip);
+            }
+            node.setAttribute("aria-describedby", tip.id);
+        }
+    }
 
     function refOf(node) {
         return node && node.closest ? node.closest(".handbook-ref") : null;
@@ -137,6 +197,12 @@
                 open[i].classList.remove(OPEN);
             }
         }
+    }
+
+    if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", makeTips);
+    } else {
+        makeTips();
     }
 
     document.addEventListener("mouseover", function (event) {
