@@ -118,16 +118,16 @@ impl Preprocessor for HandbookReporting {
 /// (`None` when it has errors) and every diagnostic.
 pub fn preprocess(ctx: &PreprocessorContext, mut book: Book) -> (Option<Book>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let mut outputs = process(ctx, &book, &mut diags).into_iter();
+    let mut outputs = process(ctx, &mut book, Goal::Render, &mut diags).into_iter();
     if diags.failed() {
         return (None, diags);
     }
     // Chapters with a source file, in the order `pages::load` read them.
     pages::for_each_chapter_in_order(&mut book.items, &mut |chapter| {
         if pages::chapter_path(chapter).is_some()
-            && let Some(Some(output)) = outputs.next()
+            && let Some((source, output)) = outputs.next()
         {
-            chapter.content = output;
+            chapter.content = output.unwrap_or_else(|| diags.text(source).to_string());
         }
     });
     (Some(book), diags)
@@ -142,10 +142,16 @@ fn report(diags: &Diagnostics, format: MessageFormat) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs the whole pipeline over `book`. Returns, per chapter with a source
-/// file in book order, its new content (`None`: unchanged), or nothing once
-/// an error is found.
-fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> Vec<Option<String>> {
+/// Runs the whole pipeline over `book`, whose chapters' texts move into
+/// `diags`. Returns, per chapter with a source file in book order, its
+/// source and new content (`None`: unchanged), or nothing once an error is
+/// found.
+fn process(
+    ctx: &PreprocessorContext,
+    book: &mut Book,
+    goal: Goal,
+    diags: &mut Diagnostics,
+) -> Vec<(diagnostics::SourceId, Option<String>)> {
     let config = config::load(&ctx.config, &ctx.root, diags);
     diags.deny_warnings(config.warnings_denied());
     let src_dir = ctx.root.join(&ctx.config.book.src);
@@ -217,6 +223,11 @@ fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> V
     if diags.failed() {
         return Vec::new();
     }
+    // The built-in output cannot fail; a template override can (it may ask
+    // for data it is not given), so `check` renders a book that has one.
+    if goal == Goal::Check && !templates.any_overridden() {
+        return Vec::new();
+    }
 
     // 4. Render each chapter and splice the edits in.
     let render = Rendering {
@@ -230,7 +241,7 @@ fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> V
     // A broken template override is reported once per message.
     let mut reported = HashSet::new();
     let mut outputs = Vec::with_capacity(rendered.len());
-    for (output, failures) in rendered {
+    for (page, (output, failures)) in pages.iter().zip(rendered) {
         for (span, message) in failures {
             if reported.insert(message.clone()) {
                 diags
@@ -238,12 +249,19 @@ fn process(ctx: &PreprocessorContext, book: &Book, diags: &mut Diagnostics) -> V
                     .help("a template override in the book's `theme/handbook/` asks for data the template is not given");
             }
         }
-        outputs.push(output);
+        outputs.push((page.source, output));
     }
     if diags.failed() {
         return Vec::new();
     }
     outputs
+}
+
+/// What [`process`] runs for: the new chapters, or only their problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Goal {
+    Render,
+    Check,
 }
 
 /// What rendering one chapter gives: its new text (`None`: unchanged) and
@@ -409,10 +427,10 @@ pub fn check(root: &Path) -> anyhow::Result<()> {
 
 /// [`check`], printing diagnostics in `format` (`--message-format`).
 pub fn check_as(root: &Path, format: MessageFormat) -> anyhow::Result<()> {
-    let book = build::load_book(root)?;
+    let mut book = build::load_book(root)?;
     let ctx = PreprocessorContext::new(book.root.clone(), book.config.clone(), "html".to_string());
     let mut diags = Diagnostics::new();
-    process(&ctx, &book.book, &mut diags);
+    process(&ctx, &mut book.book, Goal::Check, &mut diags);
     report(&diags, format)?;
     if diags.items().is_empty() && !format.is_machine_readable() {
         let chapters = book

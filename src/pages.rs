@@ -29,6 +29,8 @@ pub(crate) struct Page {
     pub(crate) name: String,
     /// Source path relative to the src dir, e.g. `sub/intro.md`.
     pub(crate) path: PathBuf,
+    /// Where the rendered page lands (see [`Page::html_path`]).
+    pub(crate) html: String,
     /// The chapter's text, registered for diagnostics.
     pub(crate) source: SourceId,
     /// Directives and text runs found in the chapter.
@@ -38,24 +40,27 @@ pub(crate) struct Page {
 impl Page {
     /// Where the rendered page lands, relative to the book's output root,
     /// with `/` separators (`README.md` becomes `index.html`, as mdBook does).
-    pub(crate) fn html_path(&self) -> String {
-        paths::html_path(&self.path)
+    pub(crate) fn html_path(&self) -> &str {
+        &self.html
     }
 
     /// A relative URL from this page to `target` (an output path such as
     /// `glossary.html`), with an optional `#anchor`.
     pub(crate) fn link_to(&self, target: &str, anchor: Option<&str>) -> String {
-        paths::relative(&self.html_path(), target, anchor)
+        paths::relative(&self.html, target, anchor)
     }
 
     /// A link from this page to chapter `to`, for `format`: between HTML
     /// pages, or between markdown files for other renderers.
     pub(crate) fn link(&self, to: &Page, anchor: Option<&str>, format: Format) -> String {
-        paths::relative(
-            &paths::target(&self.path, format),
-            &paths::target(&to.path, format),
-            anchor,
-        )
+        match format {
+            Format::Html => paths::relative(&self.html, &to.html, anchor),
+            Format::Markdown => paths::relative(
+                &paths::target(&self.path, format),
+                &paths::target(&to.path, format),
+                anchor,
+            ),
+        }
     }
 
     /// A span in this chapter.
@@ -82,29 +87,32 @@ pub(crate) fn for_each_chapter_in_order(items: &mut [BookItem], f: &mut dyn FnMu
 }
 
 /// Registers and scans every chapter that has a source file, in book order.
+/// Each chapter's text moves into `diags` (one copy of the book, not two):
+/// the book's chapters are left empty until [`crate::preprocess`] gives
+/// them their new text.
 pub(crate) fn load(
-    book: &Book,
+    book: &mut Book,
     src_dir_display: &Path,
     options: ScanOptions,
     diags: &mut Diagnostics,
 ) -> Vec<Page> {
     let mut pages = Vec::new();
-    for item in book.iter() {
-        let BookItem::Chapter(chapter) = item else {
-            continue;
-        };
+    for_each_chapter_in_order(&mut book.items, &mut |chapter| {
         let Some(path) = chapter_path(chapter).map(Path::to_path_buf) else {
-            continue; // a draft chapter: no file, nothing to check
+            return; // a draft chapter: no file, nothing to check
         };
-        let source = diags.add_source(src_dir_display.join(&path), chapter.content.clone());
+        let text = std::mem::take(&mut chapter.content);
+        let scan = markdown::scan(&text, options);
+        let source = diags.add_source(src_dir_display.join(&path), text);
         pages.push(Page {
             index: pages.len(),
             name: chapter.name.clone(),
+            html: paths::html_path(&path),
             path,
             source,
-            scan: markdown::scan(&chapter.content, options),
+            scan,
         });
-    }
+    });
     pages
 }
 
@@ -262,6 +270,7 @@ mod tests {
         Page {
             index: 0,
             name: String::new(),
+            html: paths::html_path(Path::new(path)),
             path: PathBuf::from(path),
             source: Diagnostics::new().add_source("x", ""),
             scan: Scan::default(),

@@ -24,6 +24,7 @@ pub(crate) fn book(chapters: &[(&str, &str)]) -> (Vec<Page>, Diagnostics) {
         .map(|(index, (path, text))| Page {
             index,
             name: format!("Chapter {index}"),
+            html: crate::paths::html_path(Path::new(path)),
             path: PathBuf::from(path),
             source: diags.add_source(Path::new("src").join(path), *text),
             scan: markdown::scan(

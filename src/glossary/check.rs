@@ -104,7 +104,7 @@ impl Glossary {
             glossary_html: glossary_page
                 .as_ref()
                 .and_then(|(p, _)| pages.get(*p))
-                .map(Page::html_path),
+                .map(|p| p.html_path().to_string()),
             glossary_page: glossary_page.as_ref().map(|(p, _)| *p),
             used_in: vec![BTreeMap::new(); self.entries.len()],
             auto: Vec::new(),

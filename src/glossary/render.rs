@@ -234,7 +234,7 @@ impl Glossary {
             anchor: String,
             entries: Vec<PageEntry<'a>>,
         }
-        let paths: Vec<String> = cx.pages.iter().map(Page::html_path).collect();
+        let paths: Vec<&str> = cx.pages.iter().map(Page::html_path).collect();
         let here = cx.page.html_path();
         let rebase = |url: &str| crate::paths::rebase(url, &here);
         let mut letters: Vec<Letter> = Vec::new();

@@ -50,7 +50,8 @@ impl TermRef {
         page: Option<usize>,
     ) -> Vec<(Range<usize>, TermRef)> {
         let found = find_inline(text, 0).0;
-        let code = if found.is_empty() {
+        // Code spans start with a backtick, raw HTML with `<`.
+        let code = if found.is_empty() || !text.contains(['`', '<']) {
             Vec::new()
         } else {
             code_spans(text)

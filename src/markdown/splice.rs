@@ -44,6 +44,7 @@ pub(crate) fn block_output(content: &str, prefix: &str, html: bool) -> String {
     let mut out = String::with_capacity(content.len() + 16);
     let mut first = true;
     let mut in_pre = false;
+    let has_pre = html && content.contains("<pre");
     for line in content.lines() {
         let is_blank = line.trim().is_empty();
         let line = match (html, in_pre, is_blank) {
@@ -52,7 +53,7 @@ pub(crate) fn block_output(content: &str, prefix: &str, html: bool) -> String {
             (true, false, false) => line.trim_start(),
             _ => line,
         };
-        if html {
+        if has_pre {
             // Where this line leaves us: inside a `<pre>` or not.
             if let Some(open) = line.rfind("<pre") {
                 in_pre = !line[open..].contains("</pre>");

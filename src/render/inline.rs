@@ -220,6 +220,16 @@ fn safe_link<'e>(tag: Tag<'e>, rebase: Option<Rebase>) -> Option<Tag<'e>> {
 /// than a paragraph (`1. `, `# `, `> `, `- `): before the punctuation that
 /// opens it.
 fn block_start(text: &str, fragments: &[Fragment], options: &MarkdownOptions) -> Option<usize> {
+    // One line that starts with a letter is a paragraph: every other block
+    // starts with a mark, or needs a second line (tables, setext headings,
+    // definition lists). Most directive text is such a line.
+    let lead = text.len() - text.trim_start_matches(' ').len();
+    if lead < 4
+        && !text.contains(['\n', '\r'])
+        && text[lead..].chars().next().is_some_and(char::is_alphabetic)
+    {
+        return None;
+    }
     let source = masked(text, fragments, None);
     let first = new_cmark_parser(&source, options).next();
     // No events at all for non-blank text: a link reference definition.

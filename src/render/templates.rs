@@ -96,6 +96,11 @@ impl Templates {
         self.overridden.iter().any(|n| n == name)
     }
 
+    /// Whether the book replaces any template.
+    pub(crate) fn any_overridden(&self) -> bool {
+        !self.overridden.is_empty()
+    }
+
     /// Renders template `name` with `data`.
     pub(crate) fn render<T: Serialize>(&self, name: &str, data: &T) -> Result<String, String> {
         self.registry
