@@ -176,7 +176,7 @@ pub(super) fn anchor(c: &Checklist) -> String {
 /// for `sub/meeting.md`.
 fn chapter_anchor(page: &Page) -> String {
     let path = page.html_path();
-    let stem = path.strip_suffix(".html").unwrap_or(&path);
+    let stem = path.strip_suffix(".html").unwrap_or(path);
     format!("hb-checklists-{}", crate::attrs::slug(stem))
 }
 

@@ -143,7 +143,7 @@ impl Glossary {
         let depth = page.matches('/').count();
         let mut tips = self.tips.lock().unwrap_or_else(|e| e.into_inner());
         tips.entry((index, depth))
-            .or_insert_with(|| self.render_tip(&self.entries[index], &page, cx.markdown))
+            .or_insert_with(|| self.render_tip(&self.entries[index], page, cx.markdown))
             .clone()
     }
 
@@ -236,7 +236,7 @@ impl Glossary {
         }
         let paths: Vec<&str> = cx.pages.iter().map(Page::html_path).collect();
         let here = cx.page.html_path();
-        let rebase = |url: &str| crate::paths::rebase(url, &here);
+        let rebase = |url: &str| crate::paths::rebase(url, here);
         let mut letters: Vec<Letter> = Vec::new();
         for (index, entry) in self.entries.iter().enumerate() {
             let fragments = self.definition_refs(entry, cx);
@@ -260,7 +260,7 @@ impl Glossary {
                     used_in.push_str(", ");
                 }
                 let anchor = ref_anchor(p.index, &entry.id.value);
-                let href = cx.page.link_to(&paths[p.index], Some(&anchor));
+                let href = cx.page.link_to(paths[p.index], Some(&anchor));
                 let _ = write!(
                     used_in,
                     "<a href=\"{}\">{}</a>",
