@@ -177,7 +177,7 @@ fn process(
     };
 
     // 1. Load: every chapter, scanned once; the files around them.
-    let pages = pages::load(book, &src_display, scan_options, diags);
+    let mut pages = pages::load(book, &src_display, scan_options, diags);
     let owned = pages::Owned {
         fenced: &fenced,
         inline: &inline,
@@ -227,6 +227,10 @@ fn process(
     // for data it is not given), so `check` renders a book that has one.
     if goal == Goal::Check && !templates.any_overridden() {
         return Vec::new();
+    }
+    // Rendering works from what the directives collected: the scans go.
+    for page in &mut pages {
+        page.scan = markdown::Scan::default();
     }
 
     // 4. Render each chapter and splice the edits in.

@@ -5,6 +5,8 @@
 use super::*;
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::fmt::Write as _;
 
 /// How diagnostics are written: `--message-format` of `check` and `build`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -121,6 +123,10 @@ pub fn print_error(format: MessageFormat, message: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
+/// How many times the human formats show one problem (the same message)
+/// in one file before they count the rest.
+pub const SAME_SHOWN: usize = 10;
+
 impl Diagnostics {
     /// Renders every diagnostic rustc-style, followed by a summary line.
     pub fn render(&self, styled: bool) -> String {
@@ -137,7 +143,22 @@ impl Diagnostics {
         } else {
             Renderer::plain()
         };
+        // For people, the same problem in one file is shown a few times,
+        // then counted; tools get every one.
+        let mut same: HashMap<(SourceId, Severity, &str), usize> = HashMap::new();
+        let mut repeated: Vec<(SourceId, Severity, &str)> = Vec::new();
         for d in &self.items {
+            if !format.is_machine_readable() {
+                let key = (d.source, d.severity, d.message.as_str());
+                let seen = same.entry(key).or_default();
+                *seen += 1;
+                if *seen == SAME_SHOWN + 1 {
+                    repeated.push(key);
+                }
+                if *seen > SAME_SHOWN {
+                    continue;
+                }
+            }
             match format {
                 MessageFormat::Human => {
                     out.push_str(&renderer.render(&self.human(d)));
@@ -147,6 +168,17 @@ impl Diagnostics {
                 MessageFormat::Json => self.json(d, &mut out),
                 MessageFormat::Github => self.github(d, &mut out),
             }
+        }
+        for key @ (source, severity, message) in repeated {
+            let more = same[&key] - SAME_SHOWN;
+            let _ = writeln!(
+                out,
+                "{}: {more} more {}{} like this, not shown: {}",
+                escape(&self.path(source).display().to_string()),
+                severity.name(),
+                if more == 1 { "" } else { "s" },
+                escape(message)
+            );
         }
         if format != MessageFormat::Json {
             out.push_str(&self.summary());

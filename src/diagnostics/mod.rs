@@ -45,7 +45,7 @@ impl Span {
 }
 
 /// How bad a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Severity {
     /// Fails the build.
     Error,
@@ -369,6 +369,36 @@ fn edit_distance(a: &str, b: &str) -> usize {
 mod tests {
     use super::format::{escape_mapped, github_property, is_unsafe};
     use super::*;
+
+    /// The same problem in one file is shown [`SAME_SHOWN`] times, then
+    /// counted; a different message, or machine-readable output, is not
+    /// summarised.
+    #[test]
+    fn repeated_problems_are_counted_after_a_few() {
+        let mut diags = Diagnostics::new();
+        let src = diags.add_source("book/a.md", "x\n".repeat(40));
+        for line in 0..30 {
+            diags.error(Span::new(src, line * 2..line * 2 + 1), "the same problem");
+        }
+        diags.warning(Span::new(src, 0..1), "another problem");
+        let out = diags.render(false);
+        assert_eq!(
+            out.matches("error: the same problem").count(),
+            SAME_SHOWN,
+            "{out}"
+        );
+        assert!(
+            out.contains("\nbook/a.md: 20 more errors like this, not shown: the same problem\n"),
+            "{out}"
+        );
+        assert!(out.contains("warning: another problem"), "{out}");
+        assert!(
+            out.ends_with("handbook: failed with 30 errors, 1 warning\n"),
+            "{out}"
+        );
+        let json = diags.render_as(MessageFormat::Json, false);
+        assert_eq!(json.lines().count(), 31);
+    }
     use serde_json::{Value, json};
 
     #[test]

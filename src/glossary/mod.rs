@@ -197,6 +197,7 @@ impl Directive for Glossary {
                     .push(TermRef::parse(d, page.source, Some(page.index)));
             }
         }
+        self.refs.shrink_to_fit();
         self.page = crate::directive::find_page_directive("glossary", book.pages, diags);
     }
 

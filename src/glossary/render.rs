@@ -26,7 +26,12 @@ impl Glossary {
             (None, Some((_, e))) => e.short().to_string(),
             (None, None) => r.key.clone(),
         };
-        let markdown = escape::markdown(&shown);
+        // Markdown is for other renderers, and for attributes (alt text).
+        let markdown = if cx.format == Format::Markdown || r.context == Context::Attribute {
+            escape::markdown(&shown)
+        } else {
+            String::new()
+        };
         let html = match (entry, r.context) {
             (None, _) | (_, Context::Code | Context::CodeBlock) => inert(&escape::html(&shown)),
             (Some(_), Context::Attribute) => markdown.clone(),
@@ -211,29 +216,6 @@ impl Glossary {
 
     fn render_page_html(&self, cx: &RenderCx) -> Result<String, String> {
         let usage = &self.usage;
-        #[derive(Serialize)]
-        struct Link {
-            text: String,
-            href: String,
-        }
-        #[derive(Serialize)]
-        struct PageEntry<'a> {
-            id: &'a str,
-            /// The term as a heading: its first letter capitalised.
-            term: String,
-            abbr: Option<&'a str>,
-            aliases: Vec<&'a str>,
-            definition: String,
-            see_also: Vec<Link>,
-            /// Links to the chapters that use the term, as HTML.
-            used_in: String,
-        }
-        #[derive(Serialize)]
-        struct Letter<'a> {
-            letter: String,
-            anchor: String,
-            entries: Vec<PageEntry<'a>>,
-        }
         let paths: Vec<&str> = cx.pages.iter().map(Page::html_path).collect();
         let here = cx.page.html_path();
         let rebase = |url: &str| crate::paths::rebase(url, here);
@@ -292,7 +274,11 @@ impl Glossary {
                 }),
             }
         }
-        cx.template("glossary", &serde_json::json!({ "letters": letters }))
+        if cx.templates.is_overridden("glossary") {
+            cx.template("glossary", &serde_json::json!({ "letters": letters }))
+        } else {
+            Ok(page_html(&letters))
+        }
     }
 
     /// A definition list: `**Term** (ABBR)` then `: definition`, with the
@@ -343,6 +329,123 @@ impl Glossary {
         }
         out.join("\n\n")
     }
+}
+
+/// A link on the glossary page.
+#[derive(Serialize)]
+pub(super) struct Link {
+    pub(super) text: String,
+    pub(super) href: String,
+}
+
+/// One entry of the glossary page, for `glossary.hbs`.
+#[derive(Serialize)]
+pub(super) struct PageEntry<'a> {
+    pub(super) id: &'a str,
+    /// The term as a heading: its first letter capitalised.
+    pub(super) term: String,
+    pub(super) abbr: Option<&'a str>,
+    pub(super) aliases: Vec<&'a str>,
+    /// HTML.
+    pub(super) definition: String,
+    pub(super) see_also: Vec<Link>,
+    /// Links to the chapters that use the term, as HTML.
+    pub(super) used_in: String,
+}
+
+/// The entries under one index letter, for `glossary.hbs`.
+#[derive(Serialize)]
+pub(super) struct Letter<'a> {
+    pub(super) letter: String,
+    pub(super) anchor: String,
+    pub(super) entries: Vec<PageEntry<'a>>,
+}
+
+/// The built-in `glossary.hbs`, as plain code: the same bytes (a test holds
+/// them equal).
+pub(super) fn page_html(letters: &[Letter]) -> String {
+    let e = escape::html;
+    let size: usize = letters
+        .iter()
+        .flat_map(|l| &l.entries)
+        .map(|entry| entry.definition.len() + entry.used_in.len() + 400)
+        .sum();
+    let mut out = String::with_capacity(size + 256);
+    out.push_str("<div class=\"handbook-glossary\">\n");
+    if letters.is_empty() {
+        out.push_str(
+            "<p class=\"handbook-glossary-empty\">The glossary has no terms yet.</p>\n</div>\n",
+        );
+        return out;
+    }
+    out.push_str("<nav class=\"handbook-glossary-index\" aria-label=\"Glossary index\">\n<ul>\n");
+    for l in letters {
+        let _ = writeln!(
+            out,
+            "<li><a href=\"#{}\">{}</a></li>",
+            e(&l.anchor),
+            e(&l.letter)
+        );
+    }
+    out.push_str("</ul>\n</nav>\n");
+    // A comma-separated list, each item written by `item`.
+    fn list<T>(out: &mut String, items: &[T], item: impl Fn(&mut String, &T)) {
+        for (i, x) in items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            item(out, x);
+        }
+    }
+    for l in letters {
+        let anchor = e(&l.anchor);
+        let _ = write!(
+            out,
+            "<section class=\"handbook-glossary-section\" id=\"{anchor}\" aria-labelledby=\"{anchor}-letter\">\n\
+             <h2 class=\"handbook-glossary-letter\" id=\"{anchor}-letter\">{}</h2>\n",
+            e(&l.letter)
+        );
+        for entry in &l.entries {
+            let _ = write!(
+                out,
+                "<div class=\"handbook-glossary-entry\">\n\
+                 <h3 class=\"handbook-glossary-term\" id=\"term-{}\"><dfn>{}</dfn>",
+                e(entry.id),
+                e(&entry.term)
+            );
+            if let Some(abbr) = entry.abbr {
+                let _ = write!(out, " <abbr>{}</abbr>", e(abbr));
+            }
+            out.push_str("</h3>\n<div class=\"handbook-glossary-body\">\n<div class=\"handbook-glossary-definition\">");
+            out.push_str(&entry.definition);
+            out.push_str("</div>\n");
+            if !entry.aliases.is_empty() {
+                out.push_str("<p class=\"handbook-glossary-aliases\">Also called: ");
+                list(&mut out, &entry.aliases, |out, a| {
+                    let _ = write!(out, "<span>{}</span>", e(a));
+                });
+                out.push_str("</p>");
+            }
+            out.push('\n');
+            if !entry.see_also.is_empty() {
+                out.push_str("<p class=\"handbook-glossary-see-also\">See also: ");
+                list(&mut out, &entry.see_also, |out, link| {
+                    let _ = write!(out, "<a href=\"{}\">{}</a>", e(&link.href), e(&link.text));
+                });
+                out.push_str("</p>");
+            }
+            out.push('\n');
+            if !entry.used_in.is_empty() {
+                out.push_str("<p class=\"handbook-glossary-used-in\">Used in: ");
+                out.push_str(&entry.used_in);
+                out.push_str("</p>");
+            }
+            out.push_str("\n</div>\n</div>\n");
+        }
+        out.push_str("</section>\n");
+    }
+    out.push_str("</div>\n");
+    out
 }
 
 /// The byte range of a definition's first block, when it is a paragraph.

@@ -510,3 +510,58 @@ fn names_compare_after_normalisation_and_look_alikes_are_warned() {
         "{out:?}"
     );
 }
+
+/// The plain-code glossary page is the embedded template, byte for byte.
+#[test]
+fn the_built_in_glossary_page_is_its_template() {
+    use render::{Letter, Link, PageEntry, page_html};
+    let mut diags = Diagnostics::new();
+    let templates = Templates::new(
+        TEMPLATES,
+        Path::new("/nonexistent"),
+        Path::new("theme/handbook"),
+        &mut diags,
+    );
+    let hostile = "<b>\"it's\"</b> {{#include x}} & `=`";
+    let entry = |id, abbr, aliases: Vec<&'static str>, see: usize, used: &str| PageEntry {
+        id,
+        term: format!("Term {hostile}"),
+        abbr,
+        aliases,
+        definition: "A <em>definition</em>.".to_string(),
+        see_also: (0..see)
+            .map(|i| Link {
+                text: format!("{hostile} {i}"),
+                href: format!("#term-{i}"),
+            })
+            .collect(),
+        used_in: used.to_string(),
+    };
+    let letters = vec![
+        Letter {
+            letter: "A".into(),
+            anchor: "glossary-a".into(),
+            entries: vec![
+                entry(
+                    "a",
+                    Some(hostile),
+                    vec!["one", hostile],
+                    2,
+                    "<a href=\"c.html\">C</a>",
+                ),
+                entry("b", None, vec![], 0, ""),
+            ],
+        },
+        Letter {
+            letter: "#".into(),
+            anchor: "glossary-other".into(),
+            entries: vec![entry("c", None, vec!["x"], 1, "")],
+        },
+    ];
+    for letters in [&letters[..], &letters[..1], &[]] {
+        let template = templates
+            .render("glossary", &serde_json::json!({ "letters": letters }))
+            .unwrap();
+        assert_eq!(page_html(letters), template);
+    }
+}

@@ -90,7 +90,8 @@ pub(crate) fn find_inline(text: &str, base: usize) -> (Vec<InlineDirective>, Vec
     let starts: Vec<usize> = text.match_indices("{{#").map(|(i, _)| i).collect();
     let mut taken = 0; // end of the last directive found: no overlaps
     let mut line_end = 0; // the end of the line holding the current start
-    let mut close: Option<usize> = None; // the first `}}` at or after the last search
+    // The first `}}` at or after the last search (none: there is no more).
+    let mut close: Option<usize> = text.find("}}");
     for (k, &start) in starts.iter().enumerate() {
         if start < taken {
             continue;
@@ -107,7 +108,7 @@ pub(crate) fn find_inline(text: &str, base: usize) -> (Vec<InlineDirective>, Vec
         if line_end < from {
             line_end = text[from..].find('\n').map_or(text.len(), |i| from + i);
         }
-        if close.is_none_or(|c| c < from) {
+        if close.is_some_and(|c| c < from) {
             close = text[from..].find("}}").map(|i| from + i);
         }
         let next_open = starts.get(k + 1).copied().unwrap_or(usize::MAX);

@@ -324,17 +324,27 @@ fn not_text(text: &str, mathjax: bool) -> Vec<Range<usize>> {
         // the opening delimiter is left out.
         let one_line = *open == "{{";
         let mut from = 0;
+        // The end of the line last looked up, and the first `close` at or
+        // after the last search: each is found once, however many `open`s.
+        let mut line_end = 0;
+        let mut next_close = text.find(close);
         while let Some(i) = text[from..].find(open) {
             let start = from + i;
             let body = start + open.len();
             let limit = if one_line {
-                text[body..].find('\n').map_or(text.len(), |j| body + j)
+                if line_end < body {
+                    line_end = text[body..].find('\n').map_or(text.len(), |j| body + j);
+                }
+                line_end
             } else {
                 text.len()
             };
-            let end = text[body..limit]
-                .find(close)
-                .map_or(body, |j| body + j + close.len());
+            if next_close.is_some_and(|c| c < body) {
+                next_close = text[body..].find(close).map(|j| body + j);
+            }
+            let end = next_close
+                .filter(|c| c + close.len() <= limit)
+                .map_or(body, |c| c + close.len());
             out.push(start..end);
             from = end;
         }
@@ -342,9 +352,10 @@ fn not_text(text: &str, mathjax: bool) -> Vec<Range<usize>> {
     let mut from = 0;
     while let Some(i) = text[from..].find("://") {
         let at = from + i;
-        let start = text[..at]
+        // A URL starts after the one before it ends.
+        let start = text[from..at]
             .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
-            .map_or(0, |j| j + 1);
+            .map_or(from, |j| from + j + 1);
         let end = text[at..]
             .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"'))
             .map_or(text.len(), |j| at + j);

@@ -141,10 +141,11 @@ fn push_text<'e>(
     fragments: &[Fragment],
     in_link: bool,
 ) {
-    let inside: Vec<&Fragment> = fragments
-        .iter()
-        .filter(|f| f.range.start < at.end && at.start < f.range.end)
-        .collect();
+    // Fragments are sorted and do not overlap: the ones this event covers
+    // are found by halving, not by a pass over all of them.
+    let first = fragments.partition_point(|f| f.range.end <= at.start);
+    let last = first + fragments[first..].partition_point(|f| f.range.start < at.end);
+    let inside = &fragments[first..last];
     if inside.is_empty() {
         events.push(Event::Text(text));
         return;
@@ -257,10 +258,9 @@ fn block_start(text: &str, fragments: &[Fragment], options: &MarkdownOptions) ->
 /// escaped so mdBook's `links` shows it instead of expanding it.
 pub(crate) fn to_markdown(text: &str, fragments: &[Fragment], options: &MarkdownOptions) -> String {
     let source = masked(text, fragments, None);
-    let mut edits: Vec<(Range<usize>, String)> = fragments
-        .iter()
-        .map(|f| (f.range.clone(), f.markdown.clone()))
-        .collect();
+    // Raw HTML and links with an unsafe URL: each range as a whole, as
+    // escaped text (what is inside it goes with it).
+    let mut wholes: Vec<(Range<usize>, String)> = Vec::new();
     // An unsafe link: its range, and the plain text collected so far.
     let mut unsafe_link: Option<(Range<usize>, String, usize)> = None;
     for (event, range) in new_cmark_parser(&source, options).into_offset_iter() {
@@ -270,13 +270,15 @@ pub(crate) fn to_markdown(text: &str, fragments: &[Fragment], options: &Markdown
                 Event::End(TagEnd::Link | TagEnd::Image) if *depth > 0 => *depth -= 1,
                 Event::End(TagEnd::Link | TagEnd::Image) => {
                     let (whole, plain, _) = unsafe_link.take().unwrap_or_default();
-                    edits.retain(|(r, _)| !(whole.start <= r.start && r.end <= whole.end));
-                    edits.push((whole, escape::markdown(&plain)));
+                    wholes.push((whole, escape::markdown(&plain)));
                 }
                 Event::Text(t) | Event::Code(t) => {
-                    let f = fragments.iter().find(|f| f.range.start == range.start);
+                    let f = fragments
+                        .binary_search_by_key(&range.start, |f| f.range.start)
+                        .ok()
+                        .map(|i| &fragments[i]);
                     match f {
-                        Some(f) if source[range.clone()] == "x".repeat(range.len()) => {
+                        Some(f) if source[range.clone()].bytes().all(|b| b == b'x') => {
                             plain.push_str(&f.plain)
                         }
                         _ => plain.push_str(t),
@@ -295,21 +297,36 @@ pub(crate) fn to_markdown(text: &str, fragments: &[Fragment], options: &Markdown
             // Raw HTML becomes literal text; it may hold what would be a
             // link or a directive once it is no longer HTML.
             Event::Html(_) | Event::InlineHtml(_) => {
-                edits.retain(|(r, _)| !(range.start <= r.start && r.end <= range.end));
-                edits.push((range.clone(), escape::markdown(&text[range])));
+                wholes.push((range.clone(), escape::markdown(&text[range])));
             }
             _ => {}
         }
     }
-    // `{{#` outside fragments, not already escaped.
+    // The wholes come in order and do not overlap; a fragment inside one
+    // goes with it.
+    let mut edits: Vec<(Range<usize>, String)> = fragments
+        .iter()
+        .filter(|f| !within(&wholes, &f.range))
+        .map(|f| (f.range.clone(), f.markdown.clone()))
+        .collect();
+    edits.extend(wholes);
+    edits.sort_by_key(|(range, _)| range.start);
+    // `{{#` outside the edits, not already escaped.
+    let mut escapes = Vec::new();
     for (i, _) in source.match_indices("{{#") {
         let escaped = i > 0 && source.as_bytes()[i - 1] == b'\\';
-        let covered = edits.iter().any(|(r, _)| r.start <= i && i < r.end);
-        if !escaped && !covered {
-            edits.push((i..i, "\\".to_string()));
+        if !escaped && !within(&edits, &(i..i + 1)) {
+            escapes.push((i..i, "\\".to_string()));
         }
     }
+    edits.extend(escapes);
     crate::markdown::splice(text, edits)
+}
+
+/// Whether `range` lies inside one of `ranges` (sorted, not overlapping).
+fn within(ranges: &[(Range<usize>, String)], range: &Range<usize>) -> bool {
+    let after = ranges.partition_point(|(r, _)| r.start <= range.start);
+    after > 0 && range.end <= ranges[after - 1].0.end
 }
 
 #[cfg(test)]

@@ -103,8 +103,14 @@ impl Templates {
 
     /// Renders template `name` with `data`.
     pub(crate) fn render<T: Serialize>(&self, name: &str, data: &T) -> Result<String, String> {
+        // Handlebars starts every output with room for 8 KB: a book of many
+        // small blocks would hold that much per block.
         self.registry
             .render(name, data)
+            .map(|mut out| {
+                out.shrink_to_fit();
+                out
+            })
             .map_err(|e| format!("template `{name}` failed: {e}"))
     }
 }
