@@ -537,7 +537,7 @@ fn the_built_in_glossary_page_is_its_template() {
             .collect(),
         used_in: used.to_string(),
     };
-    let letters = vec![
+    let letters = [
         Letter {
             letter: "A".into(),
             anchor: "glossary-a".into(),
