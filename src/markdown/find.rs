@@ -59,7 +59,11 @@ impl TermRef {
         found
             .into_iter()
             .filter(|d| d.name == "term" && !d.escaped)
-            .filter(|d| !code.iter().any(|c| c.contains(&d.range.start)))
+            .filter(|d| {
+                // The code spans come in order and do not overlap.
+                let after = code.partition_point(|c| c.start <= d.range.start);
+                after == 0 || !code[after - 1].contains(&d.range.start)
+            })
             .map(|mut d| {
                 let local = d.range.clone();
                 d.range = base + local.start..base + local.end;

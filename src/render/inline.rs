@@ -17,6 +17,7 @@
 use super::escape;
 use mdbook_markdown::pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
 use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
+use std::collections::VecDeque;
 use std::ops::Range;
 
 /// Trusted output standing in for a range of directive text.
@@ -96,32 +97,41 @@ fn render_html(
         Some(at) if o > at => o - 1,
         _ => o,
     };
-    let mut events: Vec<Event> = Vec::new();
+    // The parser's events, turned into what is written, streamed to the
+    // HTML writer: one parser event gives a few, held here until written.
+    let mut pending: VecDeque<Event> = VecDeque::new();
     // Per open link or image: whether its tags are kept (a safe URL).
     let mut kept: Vec<bool> = Vec::new();
-    for (event, range) in new_cmark_parser(&source, options).into_offset_iter() {
-        let in_link = !kept.is_empty();
-        match event {
-            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
-                let kept_tag = safe_link(tag, rebase);
-                kept.push(kept_tag.is_some());
-                events.extend(kept_tag.map(Event::Start));
+    let mut parser = new_cmark_parser(&source, options).into_offset_iter();
+    let events = std::iter::from_fn(|| {
+        loop {
+            if let Some(event) = pending.pop_front() {
+                return Some(event);
             }
-            Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
-                if kept.pop().unwrap_or(false) {
-                    events.push(Event::End(end));
+            let (event, range) = parser.next()?;
+            let in_link = !kept.is_empty();
+            match event {
+                Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                    let kept_tag = safe_link(tag, rebase);
+                    kept.push(kept_tag.is_some());
+                    pending.extend(kept_tag.map(Event::Start));
                 }
+                Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
+                    if kept.pop().unwrap_or(false) {
+                        pending.push_back(Event::End(end));
+                    }
+                }
+                Event::Text(t) => {
+                    let at = unshift(range.start)..unshift(range.end);
+                    push_text(&mut pending, t, &source[range], at, fragments, in_link);
+                }
+                Event::Html(raw) | Event::InlineHtml(raw) => pending.push_back(Event::Text(raw)),
+                other => pending.push_back(other),
             }
-            Event::Text(t) => {
-                let at = unshift(range.start)..unshift(range.end);
-                push_text(&mut events, t, &source[range], at, fragments, in_link);
-            }
-            Event::Html(raw) | Event::InlineHtml(raw) => events.push(Event::Text(raw)),
-            other => events.push(other),
         }
-    }
+    });
     let mut out = String::with_capacity(text.len() + 32);
-    html::push_html(&mut out, events.into_iter());
+    html::push_html(&mut out, events);
     let out = out.trim_end();
     // `{{#` must not reach mdBook's `links` (code spans included).
     if out.contains('{') {
@@ -134,7 +144,7 @@ fn render_html(
 /// Pushes a text event, with the fragments it covers put back in place.
 /// `written` is the masked source of the event, `at` its range in the text.
 fn push_text<'e>(
-    events: &mut Vec<Event<'e>>,
+    events: &mut VecDeque<Event<'e>>,
     text: CowStr<'e>,
     written: &str,
     at: Range<usize>,
@@ -147,19 +157,19 @@ fn push_text<'e>(
     let last = first + fragments[first..].partition_point(|f| f.range.start < at.end);
     let inside = &fragments[first..last];
     if inside.is_empty() {
-        events.push(Event::Text(text));
+        events.push_back(Event::Text(text));
         return;
     }
-    let fragment = |events: &mut Vec<Event<'e>>, f: &Fragment| {
+    let fragment = |events: &mut VecDeque<Event<'e>>, f: &Fragment| {
         if in_link {
-            events.push(Event::Text(f.plain.clone().into()));
+            events.push_back(Event::Text(f.plain.clone().into()));
         } else {
-            events.push(Event::InlineHtml(f.html.clone().into()));
+            events.push_back(Event::InlineHtml(f.html.clone().into()));
         }
     };
     // The parser keeps a run of letters as written, so offsets map exactly.
     if *text != *written || written.len() != at.len() {
-        events.push(Event::Text(text));
+        events.push_back(Event::Text(text));
         for f in inside {
             fragment(events, f);
         }
@@ -169,7 +179,7 @@ fn push_text<'e>(
     for f in inside {
         let start = f.range.start.max(at.start);
         if start > pos {
-            events.push(Event::Text(
+            events.push_back(Event::Text(
                 written[pos - at.start..start - at.start].to_string().into(),
             ));
         }
@@ -179,7 +189,7 @@ fn push_text<'e>(
         pos = f.range.end.min(at.end);
     }
     if pos < at.end {
-        events.push(Event::Text(written[pos - at.start..].to_string().into()));
+        events.push_back(Event::Text(written[pos - at.start..].to_string().into()));
     }
 }
 

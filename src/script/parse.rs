@@ -568,16 +568,24 @@ pub(super) fn find_placeholders(text: &str) -> Vec<(Range<usize>, String)> {
             || matches!(after, Some(b'(' | b'['))
             || label.is_empty()
             || label.starts_with('^')
-            || !plain
-                .iter()
-                .any(|p| p.start <= range.start && range.end <= p.end)
-            || directives
-                .iter()
-                .any(|d| d.start < range.end && range.start < d.end)
+            || !inside_one(&plain, &range)
+            || overlaps_any(&directives, &range)
         {
             continue;
         }
         found.push((range, crate::names::nfc(label)));
     }
     found
+}
+
+/// Whether `range` lies inside one of `ranges` (sorted, disjoint).
+fn inside_one(ranges: &[Range<usize>], range: &Range<usize>) -> bool {
+    let after = ranges.partition_point(|r| r.start <= range.start);
+    after > 0 && range.end <= ranges[after - 1].end
+}
+
+/// Whether `range` overlaps one of `ranges` (sorted, disjoint).
+fn overlaps_any(ranges: &[Range<usize>], range: &Range<usize>) -> bool {
+    let first = ranges.partition_point(|r| r.end <= range.start);
+    ranges.get(first).is_some_and(|r| r.start < range.end)
 }
