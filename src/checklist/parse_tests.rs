@@ -386,7 +386,6 @@ fn the_built_in_checklist_is_its_template() {
             title,
             title_id: "handbook-title--k".to_string(),
             link,
-            key: "k",
         };
         let data = serde_json::json!({
             "id": "x", "anchor": anchor, "title": title, "title_id": "handbook-title--k",
