@@ -300,7 +300,7 @@ fn the_checklists_page_chapter_headings_reach_the_sidebar() {
     };
     let tab = browser.open(&books()[0].built, "checklists.html");
     let headings = tab.eval(
-        "[...document.querySelectorAll('main .handbook-checklists-chapter-title')].map(h => h.id + '|' + h.firstElementChild.tagName)",
+        "[...document.querySelectorAll('main .handbook-checklists h2')].map(h => h.id + '|' + h.firstElementChild.tagName)",
     );
     let headings = headings.as_array().expect("headings");
     assert!(headings.len() >= 3, "{headings:?}");
@@ -769,7 +769,7 @@ fn controls_are_at_least_24px_to_tap() {
     let tab = browser.open(&books()[0].built, "the-meeting.html");
     tab.eval(INTERACT);
     let small = tab.eval(
-        "[...document.querySelectorAll('.handbook-script button, .handbook-script select, .handbook-details summary, .handbook-details button, .handbook-details input, .handbook-checklist-button, .handbook-script-outcomes a')]
+        "[...document.querySelectorAll('.handbook-script button, .handbook-script select, .handbook-details summary, .handbook-details button, .handbook-details input, .handbook-checklist-button, .hb-outcomes a')]
            .filter((e) => e.getClientRects().length > 0)
            .map((e) => [e.outerHTML.slice(0, 80), e.getBoundingClientRect().width, e.getBoundingClientRect().height])",
     );

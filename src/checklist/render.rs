@@ -41,6 +41,7 @@ fn render_html(c: &Checklist, link: Option<String>, cx: &RenderCx) -> Result<Str
         None => c.id.name.clone(),
         Some(_) => format!("all--{}", c.id.name),
     };
+    let title_id = format!("hb-title--{key}");
     let title = c
         .title
         .clone()
@@ -57,7 +58,7 @@ fn render_html(c: &Checklist, link: Option<String>, cx: &RenderCx) -> Result<Str
             id: &c.id.name,
             anchor: link.is_none().then(|| anchor(c)),
             title: title.as_deref(),
-            title_id: format!("handbook-title--{key}"),
+            title_id,
             link: link.as_deref(),
         };
         return Ok(view.html(&c.items, &html));
@@ -76,7 +77,7 @@ fn render_html(c: &Checklist, link: Option<String>, cx: &RenderCx) -> Result<Str
             "id": c.id.name,
             "anchor": if link.is_none() { Some(anchor(c)) } else { None },
             "title": title,
-            "title_id": format!("handbook-title--{key}"),
+            "title_id": title_id,
             "link": link,
             "items": roots,
         }),

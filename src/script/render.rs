@@ -256,9 +256,7 @@ impl ScriptView<'_> {
             out.push_str("</div>\n");
         }
         if !self.outcomes.is_empty() {
-            out.push_str(
-                "<div class=\"handbook-script-outcomes\">\n<p class=\"handbook-script-outcomes-title\">What happens next?</p>\n<ul>\n",
-            );
+            out.push_str("<div class=\"hb-outcomes\">\n<p>What happens next?</p>\n<ul>\n");
             for outcome in &self.outcomes {
                 out.push_str("<li><a href=\"");
                 e(&mut out, &outcome.href);
