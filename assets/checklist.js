@@ -1,7 +1,8 @@
 /* checklists: saved ticks, progress, reset, copy as markdown.
    The page carries only the boxes (ticked as the book says): the progress,
    the buttons and the status line need JavaScript, so they are built here,
-   and a page without it shows no count that could go stale. */
+   and a page without it shows no count that could go stale. A box is an
+   `<input type="checkbox" data-item="ID">` inside its item's label. */
 (function () {
   "use strict";
   if (window.handbookChecklists) {
@@ -20,6 +21,9 @@
     bookRoot = "";
   }
   var PREFIX = "handbook-checklist:" + bookRoot + ":";
+
+  // An item's checkbox, keyed by its item id.
+  var BOX = 'input[type="checkbox"][data-item]';
 
   // Ticks that differ from the book's defaults, per checklist id:
   // { itemId: true|false }. Kept in memory when localStorage is unavailable.
@@ -61,7 +65,7 @@
   }
 
   function boxesOf(list) {
-    return Array.prototype.slice.call(list.querySelectorAll("input.handbook-checklist-box"));
+    return Array.prototype.slice.call(list.querySelectorAll(BOX));
   }
 
   // Shows the saved ticks and the progress in every rendering of checklist `id`.
@@ -214,7 +218,8 @@
   function itemsMarkdown(ul, depth) {
     var out = "";
     Array.prototype.forEach.call(ul.children, function (li) {
-      var box = li.querySelector(":scope > input.handbook-checklist-box");
+      // The box sits in its label (or, in an override, before it).
+      var box = li.querySelector(":scope > label > " + BOX + ", :scope > " + BOX);
       var label = li.querySelector(":scope > label");
       if (!box || !label) {
         return;
@@ -235,7 +240,7 @@
     if (title) {
       out += "**" + escapeMarkdown(title.textContent.trim()) + "**\n\n";
     }
-    var items = list.querySelector(":scope > ul.handbook-checklist-items");
+    var items = list.querySelector(":scope > ul");
     return out + (items ? itemsMarkdown(items, 0) : "");
   }
 
@@ -269,7 +274,7 @@
 
   document.addEventListener("change", function (event) {
     var box = event.target;
-    if (!(box instanceof HTMLInputElement) || !box.classList.contains("handbook-checklist-box")) {
+    if (!(box instanceof HTMLInputElement) || !box.matches(BOX)) {
       return;
     }
     var list = box.closest(".handbook-checklist");

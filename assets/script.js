@@ -1,7 +1,11 @@
 /* scripts: the reader's details fill every placeholder, copy as text, rehearsal mode.
    The page carries only the dialogue; every control that needs JavaScript is
    built here: each script's tools, and one "Your details" form per page with
-   a field for each placeholder on it (its hint is the placeholder's title). */
+   a field for each placeholder on it (its hint is the placeholder's title).
+   The dialogue's markup is lean: a line is
+   `<p class="hb-line hb-sN"><b>Speaker:</b> <span>text</span></p>`, a
+   direction `<p class="hb-dir">`, a placeholder `<span class="hb-ph">[Label]</span>`;
+   the speaker and the label are read from the text. */
 (function () {
     'use strict';
     if (window.handbookScriptsReady) {
@@ -70,7 +74,18 @@
     }
 
     function placeholders() {
-        return document.querySelectorAll('.handbook-placeholder[data-placeholder]');
+        return document.querySelectorAll('.hb-ph[data-placeholder]');
+    }
+
+    // A line's speaker: its name, less the colon after it.
+    function speakerOf(line) {
+        var name = line.querySelector(':scope > b');
+        return name ? name.textContent.replace(/:$/, '') : '';
+    }
+
+    // A line's text, after the speaker's name.
+    function textOf(line) {
+        return line.querySelector(':scope > span');
     }
 
     function inputs() {
@@ -83,8 +98,8 @@
             var label = el.getAttribute('data-placeholder');
             var v = valueOf(label);
             el.textContent = v || label;
-            el.classList.toggle('handbook-placeholder-filled', v !== '');
-            el.classList.toggle('handbook-placeholder-empty', v === '');
+            el.classList.toggle('hb-ph-filled', v !== '');
+            el.classList.toggle('hb-ph-empty', v === '');
             el.setAttribute('aria-label', v ? v + ' (' + label + ', change)' : label + ' (blank, fill in)');
         });
         var filled = 0;
@@ -104,8 +119,12 @@
         }
     }
 
-    // A blank is a control: Enter, Space or a click opens its field.
+    // A blank is a control: Enter, Space or a click opens its field. Its
+    // label is the text in its brackets, kept before a value replaces it.
     function setUpPlaceholder(el) {
+        if (!el.hasAttribute('data-placeholder')) {
+            el.setAttribute('data-placeholder', el.textContent.replace(/^\[|\]$/g, ''));
+        }
         el.setAttribute('role', 'button');
         el.setAttribute('tabindex', '0');
     }
@@ -113,7 +132,7 @@
     // The one "Your details" form of the page: a field per placeholder label,
     // in the order they first appear, put before the first script that uses one.
     function buildDetails() {
-        var first = document.querySelector('.handbook-script .handbook-placeholder[data-placeholder]');
+        var first = document.querySelector('.handbook-script .hb-ph[data-placeholder]');
         if (!first) {
             return;
         }
@@ -181,11 +200,11 @@
     // parts only screen readers or the interactive page need.
     function plain(el) {
         var clone = el.cloneNode(true);
-        each(clone.querySelectorAll('.handbook-placeholder'), function (ph) {
+        each(clone.querySelectorAll('.hb-ph'), function (ph) {
             var label = ph.getAttribute('data-placeholder');
             ph.textContent = valueOf(label) || '[' + label + ']';
         });
-        each(clone.querySelectorAll('[hidden], [role="tooltip"], [aria-hidden="true"], .handbook-script-sr, button, script, style, template'), function (n) {
+        each(clone.querySelectorAll('[hidden], [role="tooltip"], [aria-hidden="true"], button, script, style, template'), function (n) {
             n.parentNode.removeChild(n);
         });
         return clone.textContent.replace(/\s+/g, ' ').trim();
@@ -199,13 +218,12 @@
         if (title) {
             blocks.push(plain(title));
         }
-        each(script.querySelectorAll('.handbook-script-beat'), function (beat) {
+        each(script.querySelectorAll('.hb-beat'), function (beat) {
             var lines = [];
             each(beat.children, function (item) {
-                if (item.classList.contains('handbook-line')) {
-                    var text = item.querySelector('.handbook-line-text');
-                    lines.push(item.getAttribute('data-speaker') + ': ' + plain(text));
-                } else if (item.classList.contains('handbook-direction')) {
+                if (item.classList.contains('hb-line')) {
+                    lines.push(speakerOf(item) + ': ' + plain(textOf(item)));
+                } else if (item.classList.contains('hb-dir')) {
                     lines.push(plain(item));
                 }
             });
@@ -247,8 +265,8 @@
         each(script.querySelectorAll('.handbook-reveal'), function (b) {
             b.parentNode.removeChild(b);
         });
-        each(script.querySelectorAll('.handbook-line'), function (line) {
-            line.classList.remove('handbook-line-hidden', 'handbook-line-revealed');
+        each(script.querySelectorAll('.hb-line'), function (line) {
+            line.classList.remove('hb-line-hidden', 'hb-line-revealed');
         });
         var next = script.querySelector('.handbook-script-next');
         script.classList.toggle('handbook-rehearsing', speaker !== '');
@@ -258,15 +276,15 @@
             return;
         }
         var hidden = 0;
-        each(script.querySelectorAll('.handbook-line'), function (line) {
-            if (line.getAttribute('data-speaker') !== speaker) {
+        each(script.querySelectorAll('.hb-line'), function (line) {
+            if (speakerOf(line) !== speaker) {
                 return;
             }
             hidden += 1;
-            line.classList.add('handbook-line-hidden');
+            line.classList.add('hb-line-hidden');
             // The speaker's name, just before it, says whose line it is.
             var button = make('button', 'handbook-reveal', 'Say it, then reveal', { type: 'button' });
-            line.querySelector('.handbook-speaker').after(button);
+            line.querySelector(':scope > b').after(button);
         });
         next.hidden = false;
         next.disabled = hidden === 0;
@@ -279,20 +297,20 @@
         if (button) {
             button.parentNode.removeChild(button);
         }
-        line.classList.remove('handbook-line-hidden');
-        line.classList.add('handbook-line-revealed');
-        var text = plain(line.querySelector('.handbook-line-text'));
-        var rest = script.querySelectorAll('.handbook-line-hidden');
+        line.classList.remove('hb-line-hidden');
+        line.classList.add('hb-line-revealed');
+        var text = plain(textOf(line));
+        var rest = script.querySelectorAll('.hb-line-hidden');
         var next = script.querySelector('.handbook-script-next');
         if (rest.length === 0) {
             next.disabled = true;
-            status(script, line.getAttribute('data-speaker') + ': ' + text + ' (last line: every line is revealed)');
+            status(script, speakerOf(line) + ': ' + text + ' (last line: every line is revealed)');
             if (focusNext) {
                 script.querySelector('.handbook-script-rehearse select').focus();
             }
             return;
         }
-        status(script, line.getAttribute('data-speaker') + ': ' + text);
+        status(script, speakerOf(line) + ': ' + text);
         if (focusNext) {
             rest[0].querySelector('.handbook-reveal').focus();
         }
@@ -307,11 +325,11 @@
                 names.push(name);
             }
         };
-        each(script.querySelectorAll('.handbook-script-cast .handbook-cast'), function (c) {
+        each(script.querySelectorAll('.handbook-script-cast > span'), function (c) {
             add(c.textContent.trim());
         });
-        each(script.querySelectorAll('.handbook-line[data-speaker]'), function (line) {
-            add(line.getAttribute('data-speaker'));
+        each(script.querySelectorAll('.hb-line'), function (line) {
+            add(speakerOf(line));
         });
         return names;
     }
@@ -356,12 +374,12 @@
             if (target.closest('.handbook-script-copy')) {
                 copy(script);
             } else if (target.closest('.handbook-script-next')) {
-                var first = script.querySelector('.handbook-line-hidden');
+                var first = script.querySelector('.hb-line-hidden');
                 if (first) {
                     reveal(first, false);
                 }
             } else if (target.closest('.handbook-reveal')) {
-                reveal(target.closest('.handbook-line'), true);
+                reveal(target.closest('.hb-line'), true);
             }
         });
     }
@@ -371,7 +389,7 @@
         if (!target.closest) {
             return;
         }
-        var ph = target.closest('.handbook-placeholder[role="button"]');
+        var ph = target.closest('.hb-ph[role="button"]');
         if (ph) {
             openDetails(ph.getAttribute('data-placeholder'));
         } else if (target.closest('.handbook-details-clear')) {
@@ -386,7 +404,7 @@
     });
 
     document.addEventListener('keydown', function (e) {
-        var ph = e.target.closest && e.target.closest('.handbook-placeholder[role="button"]');
+        var ph = e.target.closest && e.target.closest('.hb-ph[role="button"]');
         if (ph && (e.key === 'Enter' || e.key === ' ')) {
             e.preventDefault();
             openDetails(ph.getAttribute('data-placeholder'));
@@ -423,8 +441,8 @@
     });
 
     function init() {
+        each(document.querySelectorAll('.hb-ph'), setUpPlaceholder);
         each(document.querySelectorAll('.handbook-script'), setUp);
-        each(placeholders(), setUpPlaceholder);
         if (!document.querySelector('.handbook-details')) {
             buildDetails();
         }

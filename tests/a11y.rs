@@ -300,7 +300,7 @@ fn the_checklists_page_chapter_headings_reach_the_sidebar() {
     };
     let tab = browser.open(&books()[0].built, "checklists.html");
     let headings = tab.eval(
-        "[...document.querySelectorAll('main .handbook-checklists-chapter-title')].map(h => h.id + '|' + h.firstElementChild.tagName)",
+        "[...document.querySelectorAll('main .handbook-checklists h2')].map(h => h.id + '|' + h.firstElementChild.tagName)",
     );
     let headings = headings.as_array().expect("headings");
     assert!(headings.len() >= 3, "{headings:?}");
@@ -347,7 +347,7 @@ fn without_javascript_pages_read_well() {
             problems.push(format!("{page}: controls that need JavaScript: {js_only}"));
         }
         let blanks = tab.eval(
-            "[...document.querySelectorAll('.handbook-placeholder')].filter(p => p.textContent !== '[' + p.dataset.placeholder + ']' || !p.title).map(p => p.outerHTML)",
+            "[...document.querySelectorAll('.hb-ph')].filter(p => !/^\\[[^\\]]+\\]$/.test(p.textContent) || !p.title).map(p => p.outerHTML)",
         );
         if blanks.as_array().is_some_and(|l| !l.is_empty()) {
             problems.push(format!(
@@ -381,7 +381,7 @@ fn a_blank_says_it_is_one_and_opens_its_field_from_the_keyboard() {
     let tab = browser.open(&built.built, "ask.html");
     tab.eval("localStorage.clear()");
     tab.reload();
-    let first = "document.querySelector('#hb-ask-alex .handbook-placeholder')";
+    let first = "document.querySelector('#hb-ask-alex .hb-ph')";
     tab.wait_for(&format!("{first}.getAttribute('role') === 'button'"));
     assert_eq!(
         tab.eval(&format!(
@@ -405,7 +405,9 @@ fn a_blank_says_it_is_one_and_opens_its_field_from_the_keyboard() {
     );
     // Space works too, on another blank.
     tab.eval("document.querySelector('.handbook-details').open = false");
-    tab.eval("document.querySelector('#hb-ask-alex .handbook-placeholder[data-placeholder=\"Your Goal\"]').focus()");
+    tab.eval(
+        "document.querySelector('#hb-ask-alex .hb-ph[data-placeholder=\"Your Goal\"]').focus()",
+    );
     tab.press_key(" ");
     tab.wait_for("document.activeElement.dataset.placeholder === 'Your Goal'");
 }
@@ -567,9 +569,8 @@ fn print_has_blanks_to_write_on_and_never_splits_a_line() {
     let text = String::from_utf8_lossy(&text.stdout);
     // A blank's small label may come out of the PDF apart from its line:
     // compare the lines' words around the blanks.
-    let labels = tab.eval(
-        "[...new Set([...document.querySelectorAll('.handbook-placeholder')].map(p => p.textContent))]",
-    );
+    let labels =
+        tab.eval("[...new Set([...document.querySelectorAll('.hb-ph')].map(p => p.textContent))]");
     let labels: Vec<String> = labels
         .as_array()
         .expect("labels")
@@ -584,7 +585,7 @@ fn print_has_blanks_to_write_on_and_never_splits_a_line() {
     let pages: Vec<String> = text.split('\u{c}').map(unlabelled).collect();
     assert!(pages.len() > 2, "{} pages", pages.len());
     let lines = tab.eval(
-        "[...document.querySelectorAll('.handbook-line-text')].map(l => { const c = l.cloneNode(true); c.querySelectorAll('[role=tooltip]').forEach(t => t.remove()); return c.textContent; })",
+        "[...document.querySelectorAll('.hb-line > span')].map(l => { const c = l.cloneNode(true); c.querySelectorAll('[role=tooltip]').forEach(t => t.remove()); return c.textContent; })",
     );
     let lines = lines.as_array().expect("lines");
     assert!(lines.len() > 40, "{} lines", lines.len());
@@ -612,10 +613,10 @@ fn squeeze(text: &str) -> String {
 /// blanks, and every problem found.
 const PRINT_LAYOUT: &str = r#"(() => {
   const problems = [];
-  const blanks = [...document.querySelectorAll('.handbook-placeholder:not(.handbook-placeholder-filled)')];
+  const blanks = [...document.querySelectorAll('.hb-ph:not(.hb-ph-filled)')];
   for (const b of blanks) {
     const style = getComputedStyle(b);
-    const line = b.closest('.handbook-line, .handbook-direction');
+    const line = b.closest('.hb-line, .hb-dir');
     const r = b.getBoundingClientRect(), l = line.getBoundingClientRect();
     const where = b.dataset.placeholder + ' in "' + line.textContent.slice(0, 40) + '"';
     if (style.display !== 'inline-block') problems.push(where + ': not an inline block (' + style.display + ')');
@@ -627,13 +628,13 @@ const PRINT_LAYOUT: &str = r#"(() => {
       if (c.content !== 'none' && c.content !== 'normal' && c.position === 'absolute') problems.push(where + ': ' + pseudo + ' hangs outside it');
     }
   }
-  for (const beat of document.querySelectorAll('.handbook-script-beat')) {
+  for (const beat of document.querySelectorAll('.hb-beat')) {
     const items = [...beat.children].map((c) => c.getBoundingClientRect());
     for (let i = 1; i < items.length; i++) {
       if (items[i].top < items[i - 1].bottom - 0.5) problems.push('lines overlap in "' + beat.children[i].textContent.slice(0, 40) + '"');
     }
   }
-  for (const line of document.querySelectorAll('.handbook-line, .handbook-direction')) {
+  for (const line of document.querySelectorAll('.hb-line, .hb-dir')) {
     if (getComputedStyle(line).breakInside !== 'avoid') problems.push('may split: "' + line.textContent.slice(0, 40) + '"');
   }
   return { blanks: blanks.length, problems };
@@ -768,7 +769,7 @@ fn controls_are_at_least_24px_to_tap() {
     let tab = browser.open(&books()[0].built, "the-meeting.html");
     tab.eval(INTERACT);
     let small = tab.eval(
-        "[...document.querySelectorAll('.handbook-script button, .handbook-script select, .handbook-details summary, .handbook-details button, .handbook-details input, .handbook-checklist-button, .handbook-script-outcomes a')]
+        "[...document.querySelectorAll('.handbook-script button, .handbook-script select, .handbook-details summary, .handbook-details button, .handbook-details input, .handbook-checklist-button, .hb-outcomes a')]
            .filter((e) => e.getClientRects().length > 0)
            .map((e) => [e.outerHTML.slice(0, 80), e.getBoundingClientRect().width, e.getBoundingClientRect().height])",
     );

@@ -35,15 +35,14 @@ fn renders_interactive_html() {
     insta::assert_snapshot!("meeting_html", content(&built, "sub/meeting.html"));
 
     // Defaults are rendered server-side: they show with JavaScript off.
-    assert!(prep.contains(
-        r#"id="handbook-item--before-the-meeting--rtos-question" data-item="rtos-question" checked"#
-    ));
+    assert!(prep.contains(r#"<input type="checkbox" data-item="rtos-question" checked"#));
     assert!(!prep.contains(r#"data-item="write-it-down" checked"#));
-    // Every box has its label.
+    // Every box sits in its label, which names it: no ids needed.
     assert_eq!(
         prep.matches("<input type=\"checkbox\"").count(),
-        prep.matches("<label for=\"handbook-item--").count()
+        prep.matches("<label><input type=\"checkbox\"").count()
     );
+    assert!(!prep.contains("handbook-item--"), "{prep}");
     // Raw HTML in an item is text, never markup.
     assert!(prep.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!prep.contains("<script>alert"));
@@ -92,7 +91,7 @@ fn checklists_page_collects_every_checklist_by_chapter_with_links_back() {
     // Untitled checklists are named by their id.
     assert!(all.contains(r##"<a href="../prep.html#hb-in-a-list">in-a-list</a>"##));
     // Each chapter's heading has an id, for mdBook's sidebar.
-    assert!(all.contains(r#"<h2 class="handbook-checklists-chapter-title" id="hb-checklists-sub-meeting"><a href="../sub/meeting.html">The meeting</a></h2>"#), "{all}");
+    assert!(all.contains(r#"<h2 id="hb-checklists-sub-meeting"><a href="../sub/meeting.html">The meeting</a></h2>"#), "{all}");
     // The original `review` and its copy are both on this page: no id twice.
     let page = built.page("lists/all.html");
     let twice: Vec<_> = ids(&page).into_iter().filter(|(_, n)| *n > 1).collect();
@@ -239,10 +238,10 @@ fn ticks_survive_a_reload_and_the_progress_counts_them() {
     tab.wait_for("document.querySelector('.handbook-checklist-actions') !== null");
     assert_eq!(tab.eval(&progress(LIST)), "2 of 6 done");
 
-    tab.click("#handbook-item--before-the-meeting--write-it-down");
+    tab.click("#hb-before-the-meeting [data-item=write-it-down]");
     // Clicking the label ticks too.
-    tab.click("label[for='handbook-item--before-the-meeting--research-their-recent-projects-and-contributions']");
-    tab.click("#handbook-item--before-the-meeting--rtos-question"); // untick a default
+    tab.click("#hb-before-the-meeting label:has([data-item='research-their-recent-projects-and-contributions'])");
+    tab.click("#hb-before-the-meeting [data-item=rtos-question]"); // untick a default
     assert_eq!(tab.eval(&ticked(LIST, "write-it-down")), true);
     assert_eq!(tab.eval(&progress(LIST)), "3 of 6 done");
     // The count is announced once, by the list's status line.
@@ -277,7 +276,7 @@ fn the_keyboard_ticks_and_moves_between_boxes() {
     };
     let built = support::build("checklist-ok");
     let tab = browser.open(&built, "prep.html");
-    tab.eval("document.getElementById('handbook-item--before-the-meeting--write-it-down').focus()");
+    tab.eval("document.querySelector('#hb-before-the-meeting [data-item=write-it-down]').focus()");
     tab.press_key(" ");
     assert_eq!(tab.eval(&ticked(LIST, "write-it-down")), true);
     assert_eq!(tab.eval(&progress(LIST)), "3 of 6 done");
@@ -297,9 +296,9 @@ fn reset_restores_the_defaults() {
     };
     let built = support::build("checklist-ok");
     let tab = browser.open(&built, "prep.html");
-    tab.click("#handbook-item--before-the-meeting--write-it-down");
-    tab.click("#handbook-item--before-the-meeting--rtos-question");
-    tab.click("#handbook-item--in-a-list--inside-a-list-item");
+    tab.click("#hb-before-the-meeting [data-item=write-it-down]");
+    tab.click("#hb-before-the-meeting [data-item=rtos-question]");
+    tab.click("#hb-in-a-list [data-item=inside-a-list-item]");
     assert_eq!(tab.eval(&progress(LIST)), "2 of 6 done");
 
     tab.click("#hb-before-the-meeting [data-handbook-action='reset']");
@@ -322,19 +321,19 @@ fn the_checklists_page_shares_the_ticks() {
     };
     let built = support::build("checklist-ok");
     let tab = browser.open(&built, "prep.html");
-    tab.click("#handbook-item--before-the-meeting--write-it-down");
+    tab.click("#hb-before-the-meeting [data-item=write-it-down]");
 
     tab.goto("lists/all.html");
     assert_eq!(tab.eval(&ticked(LIST, "write-it-down")), true);
     assert_eq!(tab.eval(&progress(LIST)), "3 of 6 done");
     // Ticking the copy ticks the original.
-    tab.click("#handbook-item--all--before-the-meeting--rehearse-it-out-loud");
+    tab.click(".handbook-checklists [data-handbook-checklist=before-the-meeting] [data-item=rehearse-it-out-loud]");
     assert_eq!(tab.eval(&progress(LIST)), "4 of 6 done");
 
     // The original and the copy on the same page follow each other at once.
-    tab.click("#handbook-item--review--review-the-notes");
+    tab.click("#hb-review [data-item=review-the-notes]");
     assert_eq!(
-        tab.eval("document.getElementById('handbook-item--all--review--review-the-notes').checked"),
+        tab.eval("document.querySelector('.handbook-checklists [data-handbook-checklist=review] [data-item=review-the-notes]').checked"),
         true
     );
     assert_eq!(
@@ -370,9 +369,9 @@ fn ticks_in_another_window_show_up_without_a_reload() {
     tab.wait_for(&format!(
         "{other}.querySelector('.handbook-checklist-actions')"
     ));
-    tab.click("#handbook-item--before-the-meeting--write-it-down");
+    tab.click("#hb-before-the-meeting [data-item=write-it-down]");
     tab.wait_for(&format!(
-        "{other}.getElementById('handbook-item--all--before-the-meeting--write-it-down').checked"
+        "{other}.querySelector('.handbook-checklists [data-handbook-checklist=before-the-meeting] [data-item=write-it-down]').checked"
     ));
     tab.wait_for(&format!(
         "{other}.querySelector('[data-handbook-checklist={LIST}] .handbook-checklist-progress').textContent === '3 of 6 done'"
@@ -392,8 +391,8 @@ fn ticks_follow_their_items_when_the_source_is_reordered() {
     let out = book.path().join("out");
     let built = support::build_into(book.path(), &out);
     let tab = browser.open(&built, "prep.html");
-    tab.click("#handbook-item--before-the-meeting--write-it-down");
-    tab.click("#handbook-item--before-the-meeting--rtos-question"); // untick a default
+    tab.click("#hb-before-the-meeting [data-item=write-it-down]");
+    tab.click("#hb-before-the-meeting [data-item=rtos-question]"); // untick a default
     assert_eq!(tab.eval(&progress(LIST)), "2 of 6 done");
 
     // The author reorders the items, moves one to the top level, adds one.
@@ -416,7 +415,7 @@ fn ticks_follow_their_items_when_the_source_is_reordered() {
     support::build_into(book.path(), &out);
     tab.reload();
     assert_eq!(
-        tab.eval("[...document.querySelectorAll('#hb-before-the-meeting .handbook-checklist-box')].map(b => b.getAttribute('data-item') + '=' + b.checked).join(' ')"),
+        tab.eval("[...document.querySelectorAll('#hb-before-the-meeting input[type=checkbox]')].map(b => b.getAttribute('data-item') + '=' + b.checked).join(' ')"),
         "read-the-datasheet-script-alert-1-script=false write-it-down=true a-new-item=false \
          rtos-question=false check-it-with-a-colleague=true rehearse-it-out-loud=false \
          research-their-recent-projects-and-contributions=false"
@@ -431,7 +430,7 @@ fn copy_as_markdown_gives_a_task_list_with_the_current_ticks() {
     };
     let built = support::build("checklist-ok");
     let tab = browser.open(&built, "prep.html");
-    tab.click("#handbook-item--before-the-meeting--write-it-down");
+    tab.click("#hb-before-the-meeting [data-item=write-it-down]");
     tab.eval("navigator.clipboard.writeText = text => { window.copied = text; return Promise.resolve(); }; true");
     tab.click("#hb-before-the-meeting [data-handbook-action='copy']");
     tab.wait_for("window.copied !== undefined");

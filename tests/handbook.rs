@@ -110,7 +110,7 @@ fn in_print_controls_disappear_and_boxes_are_empty() {
         return;
     };
     let tab = browser.open(handbook(), "the-meeting.html");
-    tab.click(".handbook-checklist-box");
+    tab.click(".handbook-checklist input[type=checkbox]");
     tab.emulate_media("print");
     let hidden = |selector: &str| {
         tab.eval(&format!(
@@ -130,7 +130,7 @@ fn in_print_controls_disappear_and_boxes_are_empty() {
         );
     }
     assert_eq!(
-        tab.eval("getComputedStyle(document.querySelector('.handbook-checklist-box')).appearance"),
+        tab.eval("getComputedStyle(document.querySelector('.handbook-checklist input[type=checkbox]')).appearance"),
         serde_json::json!("none"),
         "a ticked box must print empty"
     );
@@ -152,7 +152,7 @@ fn screenshots() {
     tab.screenshot(&dir.join("script.png"));
     tab.goto("specific-ask.html");
     tab.eval("document.querySelector('.handbook-checklist').scrollIntoView({block: 'center'})");
-    tab.click(".handbook-checklist-box");
+    tab.click(".handbook-checklist input[type=checkbox]");
     tab.screenshot(&dir.join("checklist.png"));
     tab.hover("main p a.handbook-term");
     tab.wait_for("[...document.querySelectorAll('.handbook-term-tip')].some(t => t.getClientRects().length > 0)");

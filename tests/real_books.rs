@@ -311,7 +311,7 @@ fn a_checklist_item_that_starts_like_a_block_stays_an_item() {
     let readme = chapter(&out, "README.md");
     for label in ["1. first", "# not a heading", "&gt; not a quote"] {
         assert!(
-            readme.contains(&format!(">{label}</label>")),
+            readme.contains(&format!("> {label}</label>")),
             "{label}: {readme}"
         );
     }

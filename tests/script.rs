@@ -72,7 +72,7 @@ fn the_script_template_can_be_overridden() {
         "{main}"
     );
     assert!(
-        main.contains(r#"<span class="handbook-placeholder" data-placeholder="Your Name" title="How you sign your emails">[Your Name]</span>"#),
+        main.contains(r#"<span class="hb-ph" title="How you sign your emails">[Your Name]</span>"#),
         "placeholders still come with their hints: {main}"
     );
     assert!(!main.contains("handbook-script-body"), "{main}");
@@ -229,8 +229,8 @@ fn details_fill_every_placeholder_on_every_page_and_survive_a_reload() {
     tab.wait_for("document.querySelectorAll('.handbook-details').length === 1");
     // Before: blanks showing their labels.
     assert_eq!(
-        tab.eval("[...document.querySelectorAll('#hb-ask-alex .handbook-placeholder')].map(p => p.textContent + '|' + p.className).join(';')"),
-        "Your Name|handbook-placeholder handbook-placeholder-empty;Specific Project|handbook-placeholder handbook-placeholder-empty;Your Goal|handbook-placeholder handbook-placeholder-empty"
+        tab.eval("[...document.querySelectorAll('#hb-ask-alex .hb-ph')].map(p => p.textContent + '|' + p.className).join(';')"),
+        "Your Name|hb-ph hb-ph-empty;Specific Project|hb-ph hb-ph-empty;Your Goal|hb-ph hb-ph-empty"
     );
     // One form for the page, before its first script: a field for each
     // placeholder on the page, with the hint its placeholder carries.
@@ -246,12 +246,10 @@ fn details_fill_every_placeholder_on_every_page_and_survive_a_reload() {
     tab.wait_for("document.querySelector('.handbook-details').open");
     tab.click("#handbook-detail-1");
     type_text(&tab, "Sam Lee");
-    tab.wait_for(
-        "document.querySelector('#hb-ask-alex .handbook-placeholder').textContent === 'Sam Lee'",
-    );
+    tab.wait_for("document.querySelector('#hb-ask-alex .hb-ph').textContent === 'Sam Lee'");
     assert_eq!(
-        tab.eval("document.querySelector('#hb-ask-alex .handbook-placeholder').className"),
-        "handbook-placeholder handbook-placeholder-filled"
+        tab.eval("document.querySelector('#hb-ask-alex .hb-ph').className"),
+        "hb-ph hb-ph-filled"
     );
     assert_eq!(
         tab.eval("document.querySelector('.handbook-details-progress').textContent"),
@@ -260,9 +258,7 @@ fn details_fill_every_placeholder_on_every_page_and_survive_a_reload() {
     tab.screenshot(&target_file("script-screenshot.png"));
 
     tab.reload();
-    tab.wait_for(
-        "document.querySelector('#hb-ask-alex .handbook-placeholder').textContent === 'Sam Lee'",
-    );
+    tab.wait_for("document.querySelector('#hb-ask-alex .hb-ph').textContent === 'Sam Lee'");
     assert_eq!(
         tab.eval("document.querySelector('#handbook-detail-1').value"),
         "Sam Lee"
@@ -270,7 +266,7 @@ fn details_fill_every_placeholder_on_every_page_and_survive_a_reload() {
 
     // Another page, two scripts, one form: the same details.
     tab.goto("sub/outcomes.html");
-    tab.wait_for("document.querySelector('#hb-alex-time .handbook-placeholder') !== null && document.querySelector('#hb-alex-time .handbook-placeholder').textContent === 'Sam Lee'");
+    tab.wait_for("document.querySelector('#hb-alex-time .hb-ph') !== null && document.querySelector('#hb-alex-time .hb-ph').textContent === 'Sam Lee'");
     // One form, before the first script with a blank (not before `alex-yes`).
     assert_eq!(
         tab.eval("document.querySelectorAll('.handbook-details').length"),
@@ -286,19 +282,17 @@ fn details_fill_every_placeholder_on_every_page_and_survive_a_reload() {
     // Typing fills the blanks at once; clearing empties them.
     tab.eval(&format!("(() => {{ const i = {name}; i.value = 'Kim'; i.dispatchEvent(new Event('input', {{bubbles: true}})); }})()"));
     assert_eq!(
-        tab.eval("[...document.querySelectorAll('.handbook-placeholder[data-placeholder=\"Your Name\"]')].map(p => p.textContent).join(',')"),
+        tab.eval("[...document.querySelectorAll('.hb-ph[data-placeholder=\"Your Name\"]')].map(p => p.textContent).join(',')"),
         "Kim"
     );
     tab.click(".handbook-details summary");
     tab.click(".handbook-details-clear");
     assert_eq!(
-        tab.eval("document.querySelector('#hb-alex-time .handbook-placeholder').textContent"),
+        tab.eval("document.querySelector('#hb-alex-time .hb-ph').textContent"),
         "Your Name"
     );
     tab.reload();
-    tab.wait_for(
-        "document.querySelector('#hb-alex-time .handbook-placeholder').textContent === 'Your Name'",
-    );
+    tab.wait_for("document.querySelector('#hb-alex-time .hb-ph').textContent === 'Your Name'");
 }
 
 /// Replaces the clipboard with one that records what is written.
@@ -346,12 +340,27 @@ fn rehearsal_hides_a_speakers_lines_and_reveals_them_one_at_a_time() {
     let built = support::build("script-book");
     let tab = browser.open(&built, "ask.html");
     tab.wait_for("document.querySelector('#hb-ask-alex .handbook-script-tools') !== null");
-    let visible_alex_lines = "[...document.querySelectorAll('#hb-ask-alex .handbook-line[data-speaker=\"Alex\"] .handbook-line-text')].filter(t => t.offsetParent !== null).length";
+    let lines_of = |speaker: &str| {
+        format!(
+            "[...document.querySelectorAll('#hb-ask-alex .hb-line')].filter(l => l.querySelector(':scope > b').textContent === '{speaker}:')"
+        )
+    };
+    let visible_alex_lines = format!(
+        "{}.filter(l => l.querySelector(':scope > span').offsetParent !== null).length",
+        lines_of("Alex")
+    );
+    let visible_alex_lines = visible_alex_lines.as_str();
     assert_eq!(tab.eval(visible_alex_lines), 2);
 
     tab.eval("(() => { const s = document.querySelector('#hb-ask-alex .handbook-script-rehearse select'); s.value = 'Alex'; s.dispatchEvent(new Event('change', {bubbles: true})); })()");
     assert_eq!(tab.eval(visible_alex_lines), 0);
-    assert_eq!(tab.eval("document.querySelectorAll('#hb-ask-alex .handbook-line[data-speaker=\"You\"] .handbook-line-hidden').length"), 0);
+    assert_eq!(
+        tab.eval(&format!(
+            "{}.filter(l => l.classList.contains('hb-line-hidden')).length",
+            lines_of("You")
+        )),
+        0
+    );
     // Each button is named by what it shows, after the speaker's name.
     assert_eq!(
         tab.eval("[...document.querySelectorAll('#hb-ask-alex .handbook-reveal')].map(b => b.previousElementSibling.textContent + ' ' + b.textContent + (b.hasAttribute('aria-label') ? '!' : '')).join('|')"),
@@ -391,17 +400,22 @@ fn rehearsal_hides_a_speakers_lines_and_reveals_them_one_at_a_time() {
     // Rehearse again, reveal with "Reveal next line", then stop rehearsing.
     tab.eval("(() => { const s = document.querySelector('#hb-ask-alex .handbook-script-rehearse select'); s.value = 'You'; s.dispatchEvent(new Event('change', {bubbles: true})); })()");
     assert_eq!(
-        tab.eval("document.querySelectorAll('#hb-ask-alex .handbook-line-hidden').length"),
+        tab.eval("document.querySelectorAll('#hb-ask-alex .hb-line-hidden').length"),
         3
     );
     tab.click("#hb-ask-alex .handbook-script-next");
     assert_eq!(
-        tab.eval("document.querySelectorAll('#hb-ask-alex .handbook-line-hidden').length"),
+        tab.eval("document.querySelectorAll('#hb-ask-alex .hb-line-hidden').length"),
         2
     );
-    assert_eq!(tab.eval("document.querySelector('#hb-ask-alex .handbook-line').classList.contains('handbook-line-revealed')"), true);
+    assert_eq!(
+        tab.eval(
+            "document.querySelector('#hb-ask-alex .hb-line').classList.contains('hb-line-revealed')"
+        ),
+        true
+    );
     tab.eval("(() => { const s = document.querySelector('#hb-ask-alex .handbook-script-rehearse select'); s.value = ''; s.dispatchEvent(new Event('change', {bubbles: true})); })()");
-    assert_eq!(tab.eval("document.querySelectorAll('#hb-ask-alex .handbook-line-hidden, #ask-alex .handbook-reveal').length"), 0);
+    assert_eq!(tab.eval("document.querySelectorAll('#hb-ask-alex .hb-line-hidden, #hb-ask-alex .handbook-reveal').length"), 0);
 }
 
 #[test]

@@ -384,12 +384,11 @@ fn the_built_in_checklist_is_its_template() {
             id: "x",
             anchor: anchor.map(str::to_string),
             title,
-            title_id: "handbook-title--k".to_string(),
+            title_id: "hb-title--k".to_string(),
             link,
-            key: "k",
         };
         let data = serde_json::json!({
-            "id": "x", "anchor": anchor, "title": title, "title_id": "handbook-title--k",
+            "id": "x", "anchor": anchor, "title": title, "title_id": "hb-title--k",
             "link": link, "items": tree(&items, &labels, &mut 0, 0),
         });
         assert_eq!(

@@ -22,7 +22,8 @@ pub(super) fn checklist(checklist: &Checklist, cx: &RenderCx) -> Result<String, 
 #[derive(Serialize)]
 struct ItemData {
     id: String,
-    /// The checkbox's HTML id, unique on the page.
+    /// An element id for the checkbox, unique on the page, for overrides
+    /// that do not put it inside its label (the built-in template needs none).
     dom_id: String,
     checked: bool,
     /// The label: rendered, trusted HTML.
@@ -40,6 +41,7 @@ fn render_html(c: &Checklist, link: Option<String>, cx: &RenderCx) -> Result<Str
         None => c.id.name.clone(),
         Some(_) => format!("all--{}", c.id.name),
     };
+    let title_id = format!("hb-title--{key}");
     let title = c
         .title
         .clone()
@@ -56,9 +58,8 @@ fn render_html(c: &Checklist, link: Option<String>, cx: &RenderCx) -> Result<Str
             id: &c.id.name,
             anchor: link.is_none().then(|| anchor(c)),
             title: title.as_deref(),
-            title_id: format!("handbook-title--{key}"),
+            title_id,
             link: link.as_deref(),
-            key: &key,
         };
         return Ok(view.html(&c.items, &html));
     }
@@ -76,7 +77,7 @@ fn render_html(c: &Checklist, link: Option<String>, cx: &RenderCx) -> Result<Str
             "id": c.id.name,
             "anchor": if link.is_none() { Some(anchor(c)) } else { None },
             "title": title,
-            "title_id": format!("handbook-title--{key}"),
+            "title_id": title_id,
             "link": link,
             "items": roots,
         }),
@@ -90,8 +91,6 @@ pub(super) struct View<'a> {
     pub(super) title: Option<&'a str>,
     pub(super) title_id: String,
     pub(super) link: Option<&'a str>,
-    /// What the checkboxes' ids are made of.
-    pub(super) key: &'a str,
 }
 
 impl View<'_> {
@@ -101,7 +100,7 @@ impl View<'_> {
     pub(super) fn html(&self, items: &[Item], labels: &[String]) -> String {
         let e = escape::html;
         let mut out =
-            String::with_capacity(256 + labels.iter().map(|l| l.len() + 200).sum::<usize>());
+            String::with_capacity(256 + labels.iter().map(|l| l.len() + 80).sum::<usize>());
         out.push_str("<div class=\"handbook-checklist\"");
         if let Some(anchor) = &self.anchor {
             out.push_str(&format!(" id=\"{}\"", e(anchor)));
@@ -129,15 +128,12 @@ impl View<'_> {
                 )),
             }
         }
-        out.push_str("<ul class=\"handbook-checklist-items\">\n");
-        // The items whose `<li>` is still open: depth, and whether their
-        // nested list is open.
+        out.push_str("<ul>\n");
+        // The depths of the items whose `<li>` is still open, and whether
+        // their nested list is open.
         let mut open: Vec<(usize, bool)> = Vec::new();
         let close = |out: &mut String, (_, nested): (usize, bool)| {
-            if nested {
-                out.push_str("</ul>\n");
-            }
-            out.push_str("\n</li>\n");
+            out.push_str(if nested { "</ul>\n</li>\n" } else { "</li>\n" });
         };
         for (item, label) in items.iter().zip(labels) {
             while let Some(top) = open.pop_if(|(d, _)| *d >= item.depth) {
@@ -147,14 +143,13 @@ impl View<'_> {
                 && !*nested
             {
                 *nested = true;
-                out.push_str("<ul class=\"handbook-checklist-items\">\n");
+                out.push_str("\n<ul>\n");
             }
-            let dom_id = e(&format!("handbook-item--{}--{}", self.key, item.id));
-            out.push_str(&format!(
-                "<li class=\"handbook-checklist-item\">\n<input type=\"checkbox\" class=\"handbook-checklist-box\" id=\"{dom_id}\" data-item=\"{}\"{}>\n<label for=\"{dom_id}\">{label}</label>\n",
-                e(&item.id),
-                if item.checked { " checked" } else { "" },
-            ));
+            out.push_str("<li><label><input type=\"checkbox\" data-item=\"");
+            escape::push_html(&mut out, &item.id);
+            out.push_str(if item.checked { "\" checked> " } else { "\"> " });
+            out.push_str(label);
+            out.push_str("</label>");
             open.push((item.depth, false));
         }
         while let Some(top) = open.pop() {

@@ -23,7 +23,18 @@ impl Scripts {
         cx.page.link(page, Some(&anchor(id)), cx.format)
     }
 
+    /// The built-in template as plain code, or the book's override.
     fn render_html(&self, script: &Script, cx: &RenderCx) -> Result<String, String> {
+        let view = self.view(script, cx);
+        if cx.templates.is_overridden("script") {
+            cx.template("script", &view)
+        } else {
+            Ok(view.html())
+        }
+    }
+
+    /// What `script.hbs` is given for `script`.
+    pub(super) fn view<'a>(&self, script: &'a Script, cx: &RenderCx) -> ScriptView<'a> {
         let beats: Vec<Vec<ItemView>> = script
             .beats
             .iter()
@@ -41,7 +52,7 @@ impl Scripts {
                     .collect()
             })
             .collect();
-        let view = ScriptView {
+        ScriptView {
             id: &script.id.name,
             anchor: anchor(&script.id.name),
             title: script.title.as_deref(),
@@ -63,8 +74,7 @@ impl Scripts {
                     label: cx.inline(&o.label, o.label_offset),
                 })
                 .collect(),
-        };
-        cx.template("script", &view)
+        }
     }
 
     /// A line's placeholders, as fragments of its text.
@@ -75,9 +85,10 @@ impl Scripts {
             .collect()
     }
 
-    /// A placeholder as the reader gets it: the label in brackets, which the
-    /// page's script replaces with the reader's value; for other renderers,
-    /// the label in escaped brackets.
+    /// A placeholder as the reader gets it: the label in brackets (the page's
+    /// script reads the label from there and shows the reader's value in its
+    /// place), its hint as the title; for other renderers, the label in
+    /// escaped brackets.
     fn placeholder(&self, range: std::ops::Range<usize>, label: &str) -> Fragment {
         let hint = self
             .declared
@@ -87,9 +98,9 @@ impl Scripts {
         Fragment {
             range,
             html: format!(
-                "<span class=\"handbook-placeholder\" data-placeholder=\"{label}\" title=\"{hint}\">[{label}]</span>",
-                label = escape::html(label),
-                hint = escape::html(hint)
+                "<span class=\"hb-ph\" title=\"{}\">[{}]</span>",
+                escape::html(hint),
+                escape::html(label)
             ),
             markdown: format!("\\[{}\\]", escape::markdown(label)),
             plain: format!("[{label}]"),
@@ -146,32 +157,125 @@ fn anchor(id: &str) -> String {
     format!("hb-{id}")
 }
 
+/// One script's values: the data of `script.hbs`, and the built-in
+/// template written as plain code.
 #[derive(Serialize)]
-struct ScriptView<'a> {
-    id: &'a str,
-    anchor: String,
-    title: Option<&'a str>,
-    cast: Vec<CastView<'a>>,
-    beats: Vec<Vec<ItemView<'a>>>,
-    outcomes: Vec<OutcomeView>,
+pub(super) struct ScriptView<'a> {
+    pub(super) id: &'a str,
+    /// The element id, `hb-ID`.
+    pub(super) anchor: String,
+    pub(super) title: Option<&'a str>,
+    pub(super) cast: Vec<CastView<'a>>,
+    pub(super) beats: Vec<Vec<ItemView<'a>>>,
+    pub(super) outcomes: Vec<OutcomeView>,
 }
 
+/// A cast member and the number of their colour (`hb-sN`).
 #[derive(Serialize)]
-struct CastView<'a> {
-    name: &'a str,
-    style: usize,
+pub(super) struct CastView<'a> {
+    pub(super) name: &'a str,
+    pub(super) style: usize,
 }
 
+/// A line of dialogue, or a stage direction (`speaker` empty).
 #[derive(Serialize)]
-struct ItemView<'a> {
-    direction: bool,
-    speaker: &'a str,
-    style: usize,
-    html: String,
+pub(super) struct ItemView<'a> {
+    pub(super) direction: bool,
+    pub(super) speaker: &'a str,
+    pub(super) style: usize,
+    /// The text: rendered, trusted HTML.
+    pub(super) html: String,
 }
 
+/// A link to a follow-up script.
 #[derive(Serialize)]
-struct OutcomeView {
-    href: String,
-    label: String,
+pub(super) struct OutcomeView {
+    pub(super) href: String,
+    /// Rendered, trusted HTML.
+    pub(super) label: String,
+}
+
+impl ScriptView<'_> {
+    /// `script.hbs` as plain code: the same bytes (a test holds them equal).
+    pub(super) fn html(&self) -> String {
+        let e = escape::push_html;
+        let items = self.beats.iter().flatten();
+        let mut out = String::with_capacity(
+            400 + self.title.map_or(0, |t| 2 * t.len())
+                + items
+                    .map(|i| i.html.len() + i.speaker.len() + 48)
+                    .sum::<usize>()
+                + self
+                    .outcomes
+                    .iter()
+                    .map(|o| o.href.len() + o.label.len() + 24)
+                    .sum::<usize>(),
+        );
+        out.push_str("<div class=\"handbook-script\" id=\"");
+        e(&mut out, &self.anchor);
+        out.push_str("\" data-script=\"");
+        e(&mut out, self.id);
+        out.push_str("\" role=\"group\" aria-label=\"Script");
+        if let Some(title) = self.title {
+            out.push_str(": ");
+            e(&mut out, title);
+        }
+        out.push_str("\">\n");
+        if let Some(title) = self.title {
+            out.push_str("<p class=\"handbook-script-title\">");
+            e(&mut out, title);
+            out.push_str("</p>\n");
+        }
+        out.push_str("<p class=\"handbook-script-cast\">Cast: ");
+        for (i, member) in self.cast.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            push_style(&mut out, "<span class=\"hb-s", member.style);
+            out.push_str("\">");
+            e(&mut out, member.name);
+            out.push_str("</span>");
+        }
+        out.push_str("</p>\n");
+        for beat in &self.beats {
+            out.push_str("<div class=\"hb-beat\">\n");
+            for item in beat {
+                if item.direction {
+                    out.push_str("<p class=\"hb-dir\">");
+                    out.push_str(&item.html);
+                    out.push_str("</p>\n");
+                } else {
+                    push_style(&mut out, "<p class=\"hb-line hb-s", item.style);
+                    out.push_str("\"><b>");
+                    e(&mut out, item.speaker);
+                    out.push_str(":</b> <span>");
+                    out.push_str(&item.html);
+                    out.push_str("</span></p>\n");
+                }
+            }
+            out.push_str("</div>\n");
+        }
+        if !self.outcomes.is_empty() {
+            out.push_str("<div class=\"hb-outcomes\">\n<p>What happens next?</p>\n<ul>\n");
+            for outcome in &self.outcomes {
+                out.push_str("<li><a href=\"");
+                e(&mut out, &outcome.href);
+                out.push_str("\">");
+                out.push_str(&outcome.label);
+                out.push_str("</a></li>\n");
+            }
+            out.push_str("</ul>\n</div>\n");
+        }
+        out.push_str("</div>\n");
+        out
+    }
+}
+
+/// Appends `start` and the speaker style number `style` (`hb-s` + `0`..`5`).
+fn push_style(out: &mut String, start: &str, style: usize) {
+    out.push_str(start);
+    match u8::try_from(style) {
+        Ok(n @ 0..=9) => out.push(char::from(b'0' + n)),
+        _ => out.push_str(&style.to_string()),
+    }
 }

@@ -295,7 +295,11 @@
 /* scripts: the reader's details fill every placeholder, copy as text, rehearsal mode.
    The page carries only the dialogue; every control that needs JavaScript is
    built here: each script's tools, and one "Your details" form per page with
-   a field for each placeholder on it (its hint is the placeholder's title). */
+   a field for each placeholder on it (its hint is the placeholder's title).
+   The dialogue's markup is lean: a line is
+   `<p class="hb-line hb-sN"><b>Speaker:</b> <span>text</span></p>`, a
+   direction `<p class="hb-dir">`, a placeholder `<span class="hb-ph">[Label]</span>`;
+   the speaker and the label are read from the text. */
 (function () {
     'use strict';
     if (window.handbookScriptsReady) {
@@ -364,7 +368,18 @@
     }
 
     function placeholders() {
-        return document.querySelectorAll('.handbook-placeholder[data-placeholder]');
+        return document.querySelectorAll('.hb-ph[data-placeholder]');
+    }
+
+    // A line's speaker: its name, less the colon after it.
+    function speakerOf(line) {
+        var name = line.querySelector(':scope > b');
+        return name ? name.textContent.replace(/:$/, '') : '';
+    }
+
+    // A line's text, after the speaker's name.
+    function textOf(line) {
+        return line.querySelector(':scope > span');
     }
 
     function inputs() {
@@ -377,8 +392,8 @@
             var label = el.getAttribute('data-placeholder');
             var v = valueOf(label);
             el.textContent = v || label;
-            el.classList.toggle('handbook-placeholder-filled', v !== '');
-            el.classList.toggle('handbook-placeholder-empty', v === '');
+            el.classList.toggle('hb-ph-filled', v !== '');
+            el.classList.toggle('hb-ph-empty', v === '');
             el.setAttribute('aria-label', v ? v + ' (' + label + ', change)' : label + ' (blank, fill in)');
         });
         var filled = 0;
@@ -398,8 +413,12 @@
         }
     }
 
-    // A blank is a control: Enter, Space or a click opens its field.
+    // A blank is a control: Enter, Space or a click opens its field. Its
+    // label is the text in its brackets, kept before a value replaces it.
     function setUpPlaceholder(el) {
+        if (!el.hasAttribute('data-placeholder')) {
+            el.setAttribute('data-placeholder', el.textContent.replace(/^\[|\]$/g, ''));
+        }
         el.setAttribute('role', 'button');
         el.setAttribute('tabindex', '0');
     }
@@ -407,7 +426,7 @@
     // The one "Your details" form of the page: a field per placeholder label,
     // in the order they first appear, put before the first script that uses one.
     function buildDetails() {
-        var first = document.querySelector('.handbook-script .handbook-placeholder[data-placeholder]');
+        var first = document.querySelector('.handbook-script .hb-ph[data-placeholder]');
         if (!first) {
             return;
         }
@@ -475,11 +494,11 @@
     // parts only screen readers or the interactive page need.
     function plain(el) {
         var clone = el.cloneNode(true);
-        each(clone.querySelectorAll('.handbook-placeholder'), function (ph) {
+        each(clone.querySelectorAll('.hb-ph'), function (ph) {
             var label = ph.getAttribute('data-placeholder');
             ph.textContent = valueOf(label) || '[' + label + ']';
         });
-        each(clone.querySelectorAll('[hidden], [role="tooltip"], [aria-hidden="true"], .handbook-script-sr, button, script, style, template'), function (n) {
+        each(clone.querySelectorAll('[hidden], [role="tooltip"], [aria-hidden="true"], button, script, style, template'), function (n) {
             n.parentNode.removeChild(n);
         });
         return clone.textContent.replace(/\s+/g, ' ').trim();
@@ -493,13 +512,12 @@
         if (title) {
             blocks.push(plain(title));
         }
-        each(script.querySelectorAll('.handbook-script-beat'), function (beat) {
+        each(script.querySelectorAll('.hb-beat'), function (beat) {
             var lines = [];
             each(beat.children, function (item) {
-                if (item.classList.contains('handbook-line')) {
-                    var text = item.querySelector('.handbook-line-text');
-                    lines.push(item.getAttribute('data-speaker') + ': ' + plain(text));
-                } else if (item.classList.contains('handbook-direction')) {
+                if (item.classList.contains('hb-line')) {
+                    lines.push(speakerOf(item) + ': ' + plain(textOf(item)));
+                } else if (item.classList.contains('hb-dir')) {
                     lines.push(plain(item));
                 }
             });
@@ -541,8 +559,8 @@
         each(script.querySelectorAll('.handbook-reveal'), function (b) {
             b.parentNode.removeChild(b);
         });
-        each(script.querySelectorAll('.handbook-line'), function (line) {
-            line.classList.remove('handbook-line-hidden', 'handbook-line-revealed');
+        each(script.querySelectorAll('.hb-line'), function (line) {
+            line.classList.remove('hb-line-hidden', 'hb-line-revealed');
         });
         var next = script.querySelector('.handbook-script-next');
         script.classList.toggle('handbook-rehearsing', speaker !== '');
@@ -552,15 +570,15 @@
             return;
         }
         var hidden = 0;
-        each(script.querySelectorAll('.handbook-line'), function (line) {
-            if (line.getAttribute('data-speaker') !== speaker) {
+        each(script.querySelectorAll('.hb-line'), function (line) {
+            if (speakerOf(line) !== speaker) {
                 return;
             }
             hidden += 1;
-            line.classList.add('handbook-line-hidden');
+            line.classList.add('hb-line-hidden');
             // The speaker's name, just before it, says whose line it is.
             var button = make('button', 'handbook-reveal', 'Say it, then reveal', { type: 'button' });
-            line.querySelector('.handbook-speaker').after(button);
+            line.querySelector(':scope > b').after(button);
         });
         next.hidden = false;
         next.disabled = hidden === 0;
@@ -573,20 +591,20 @@
         if (button) {
             button.parentNode.removeChild(button);
         }
-        line.classList.remove('handbook-line-hidden');
-        line.classList.add('handbook-line-revealed');
-        var text = plain(line.querySelector('.handbook-line-text'));
-        var rest = script.querySelectorAll('.handbook-line-hidden');
+        line.classList.remove('hb-line-hidden');
+        line.classList.add('hb-line-revealed');
+        var text = plain(textOf(line));
+        var rest = script.querySelectorAll('.hb-line-hidden');
         var next = script.querySelector('.handbook-script-next');
         if (rest.length === 0) {
             next.disabled = true;
-            status(script, line.getAttribute('data-speaker') + ': ' + text + ' (last line: every line is revealed)');
+            status(script, speakerOf(line) + ': ' + text + ' (last line: every line is revealed)');
             if (focusNext) {
                 script.querySelector('.handbook-script-rehearse select').focus();
             }
             return;
         }
-        status(script, line.getAttribute('data-speaker') + ': ' + text);
+        status(script, speakerOf(line) + ': ' + text);
         if (focusNext) {
             rest[0].querySelector('.handbook-reveal').focus();
         }
@@ -601,11 +619,11 @@
                 names.push(name);
             }
         };
-        each(script.querySelectorAll('.handbook-script-cast .handbook-cast'), function (c) {
+        each(script.querySelectorAll('.handbook-script-cast > span'), function (c) {
             add(c.textContent.trim());
         });
-        each(script.querySelectorAll('.handbook-line[data-speaker]'), function (line) {
-            add(line.getAttribute('data-speaker'));
+        each(script.querySelectorAll('.hb-line'), function (line) {
+            add(speakerOf(line));
         });
         return names;
     }
@@ -650,12 +668,12 @@
             if (target.closest('.handbook-script-copy')) {
                 copy(script);
             } else if (target.closest('.handbook-script-next')) {
-                var first = script.querySelector('.handbook-line-hidden');
+                var first = script.querySelector('.hb-line-hidden');
                 if (first) {
                     reveal(first, false);
                 }
             } else if (target.closest('.handbook-reveal')) {
-                reveal(target.closest('.handbook-line'), true);
+                reveal(target.closest('.hb-line'), true);
             }
         });
     }
@@ -665,7 +683,7 @@
         if (!target.closest) {
             return;
         }
-        var ph = target.closest('.handbook-placeholder[role="button"]');
+        var ph = target.closest('.hb-ph[role="button"]');
         if (ph) {
             openDetails(ph.getAttribute('data-placeholder'));
         } else if (target.closest('.handbook-details-clear')) {
@@ -680,7 +698,7 @@
     });
 
     document.addEventListener('keydown', function (e) {
-        var ph = e.target.closest && e.target.closest('.handbook-placeholder[role="button"]');
+        var ph = e.target.closest && e.target.closest('.hb-ph[role="button"]');
         if (ph && (e.key === 'Enter' || e.key === ' ')) {
             e.preventDefault();
             openDetails(ph.getAttribute('data-placeholder'));
@@ -717,8 +735,8 @@
     });
 
     function init() {
+        each(document.querySelectorAll('.hb-ph'), setUpPlaceholder);
         each(document.querySelectorAll('.handbook-script'), setUp);
-        each(placeholders(), setUpPlaceholder);
         if (!document.querySelector('.handbook-details')) {
             buildDetails();
         }
@@ -735,7 +753,8 @@
 /* checklists: saved ticks, progress, reset, copy as markdown.
    The page carries only the boxes (ticked as the book says): the progress,
    the buttons and the status line need JavaScript, so they are built here,
-   and a page without it shows no count that could go stale. */
+   and a page without it shows no count that could go stale. A box is an
+   `<input type="checkbox" data-item="ID">` inside its item's label. */
 (function () {
   "use strict";
   if (window.handbookChecklists) {
@@ -754,6 +773,9 @@
     bookRoot = "";
   }
   var PREFIX = "handbook-checklist:" + bookRoot + ":";
+
+  // An item's checkbox, keyed by its item id.
+  var BOX = 'input[type="checkbox"][data-item]';
 
   // Ticks that differ from the book's defaults, per checklist id:
   // { itemId: true|false }. Kept in memory when localStorage is unavailable.
@@ -795,7 +817,7 @@
   }
 
   function boxesOf(list) {
-    return Array.prototype.slice.call(list.querySelectorAll("input.handbook-checklist-box"));
+    return Array.prototype.slice.call(list.querySelectorAll(BOX));
   }
 
   // Shows the saved ticks and the progress in every rendering of checklist `id`.
@@ -948,7 +970,8 @@
   function itemsMarkdown(ul, depth) {
     var out = "";
     Array.prototype.forEach.call(ul.children, function (li) {
-      var box = li.querySelector(":scope > input.handbook-checklist-box");
+      // The box sits in its label (or, in an override, before it).
+      var box = li.querySelector(":scope > label > " + BOX + ", :scope > " + BOX);
       var label = li.querySelector(":scope > label");
       if (!box || !label) {
         return;
@@ -969,7 +992,7 @@
     if (title) {
       out += "**" + escapeMarkdown(title.textContent.trim()) + "**\n\n";
     }
-    var items = list.querySelector(":scope > ul.handbook-checklist-items");
+    var items = list.querySelector(":scope > ul");
     return out + (items ? itemsMarkdown(items, 0) : "");
   }
 
@@ -1003,7 +1026,7 @@
 
   document.addEventListener("change", function (event) {
     var box = event.target;
-    if (!(box instanceof HTMLInputElement) || !box.classList.contains("handbook-checklist-box")) {
+    if (!(box instanceof HTMLInputElement) || !box.matches(BOX)) {
       return;
     }
     var list = box.closest(".handbook-checklist");
