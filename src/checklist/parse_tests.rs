@@ -397,3 +397,37 @@ fn the_built_in_checklist_is_its_template() {
         );
     }
 }
+
+/// The plain-code `{{#checklists}}` page is its template, byte for byte.
+#[test]
+fn the_built_in_checklists_page_is_its_template() {
+    use super::super::render::{Section, page_html};
+    let mut diags = crate::diagnostics::Diagnostics::new();
+    let templates = crate::render::Templates::new(
+        super::super::TEMPLATES,
+        std::path::Path::new("/nonexistent"),
+        std::path::Path::new("theme/handbook"),
+        &mut diags,
+    );
+    let hostile = "<b>\"it's\"</b> {{#include x}} &";
+    let chapters = [
+        Section {
+            title: hostile,
+            anchor: "hb-checklists-a".to_string(),
+            link: format!("a.html?{hostile}"),
+            checklists: vec!["<div>one</div>".to_string(), "<div>two</div>".to_string()],
+        },
+        Section {
+            title: "B",
+            anchor: "hb-checklists-b".to_string(),
+            link: "sub/b.html".to_string(),
+            checklists: vec!["<div>three</div>".to_string()],
+        },
+    ];
+    for chapters in [&chapters[..], &chapters[..1], &[]] {
+        let template = templates
+            .render("checklists", &serde_json::json!({ "chapters": chapters }))
+            .unwrap();
+        assert_eq!(page_html(chapters), template);
+    }
+}

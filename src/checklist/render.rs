@@ -166,6 +166,50 @@ pub(super) fn anchor(c: &Checklist) -> String {
     format!("hb-{}", c.id.name)
 }
 
+/// One chapter's part of the `{{#checklists}}` page, for `checklists.hbs`.
+#[derive(Serialize)]
+pub(super) struct Section<'a> {
+    pub(super) title: &'a str,
+    pub(super) anchor: String,
+    pub(super) link: String,
+    /// Each checklist, as HTML.
+    pub(super) checklists: Vec<String>,
+}
+
+/// The built-in `checklists.hbs`, as plain code: the same bytes (a test
+/// holds them equal).
+pub(super) fn page_html(chapters: &[Section]) -> String {
+    let e = escape::html;
+    let size: usize = chapters
+        .iter()
+        .flat_map(|c| &c.checklists)
+        .map(|c| c.len() + 1)
+        .sum();
+    let mut out = String::with_capacity(size + 128 * chapters.len() + 64);
+    out.push_str("<div class=\"handbook-checklists\">\n");
+    if chapters.is_empty() {
+        out.push_str(
+            "<p class=\"handbook-checklists-empty\">This book has no checklists yet.</p>\n",
+        );
+    }
+    for chapter in chapters {
+        out.push_str("<section>\n<h2 id=\"");
+        out.push_str(&e(&chapter.anchor));
+        out.push_str("\"><a href=\"");
+        out.push_str(&e(&chapter.link));
+        out.push_str("\">");
+        out.push_str(&e(chapter.title));
+        out.push_str("</a></h2>\n");
+        for checklist in &chapter.checklists {
+            out.push_str(checklist);
+            out.push('\n');
+        }
+        out.push_str("</section>\n");
+    }
+    out.push_str("</div>\n");
+    out
+}
+
 /// The id of a chapter's heading on the `{{#checklists}}` page, from the
 /// chapter's path (unique, unlike its title): `hb-checklists-sub-meeting`
 /// for `sub/meeting.md`.
@@ -226,21 +270,25 @@ pub(super) fn index(checklists: &[Checklist], cx: &RenderCx) -> Result<String, S
         Format::Html => {
             let mut chapters = Vec::new();
             for (page, list) in &groups {
-                let rendered = list
+                let checklists = list
                     .iter()
                     .map(|c| {
                         let link = cx.page.link(page, Some(&anchor(c)), Format::Html);
                         render_html(c, Some(link), cx)
                     })
                     .collect::<Result<Vec<_>, _>>()?;
-                chapters.push(serde_json::json!({
-                    "title": page.name,
-                    "anchor": chapter_anchor(page),
-                    "link": cx.page.link(page, None, Format::Html),
-                    "checklists": rendered,
-                }));
+                chapters.push(Section {
+                    title: &page.name,
+                    anchor: chapter_anchor(page),
+                    link: cx.page.link(page, None, Format::Html),
+                    checklists,
+                });
             }
-            cx.template("checklists", &serde_json::json!({ "chapters": chapters }))
+            if cx.templates.is_overridden("checklists") {
+                cx.template("checklists", &serde_json::json!({ "chapters": chapters }))
+            } else {
+                Ok(page_html(&chapters))
+            }
         }
         Format::Markdown => {
             let mut out = String::from("\n");

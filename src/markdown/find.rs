@@ -91,6 +91,10 @@ pub(crate) fn code_spans(text: &str) -> Vec<Range<usize>> {
 pub(crate) fn find_inline(text: &str, base: usize) -> (Vec<InlineDirective>, Vec<Unclosed>) {
     let mut found = Vec::new();
     let mut unclosed = Vec::new();
+    // Most directive text has no brace at all: one byte search says so.
+    if !text.as_bytes().contains(&b'{') {
+        return (found, unclosed);
+    }
     let starts: Vec<usize> = text.match_indices("{{#").map(|(i, _)| i).collect();
     let mut taken = 0; // end of the last directive found: no overlaps
     let mut line_end = 0; // the end of the line holding the current start

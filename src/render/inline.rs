@@ -44,8 +44,65 @@ pub(crate) fn to_html(
     options: &MarkdownOptions,
     rebase: Option<Rebase>,
 ) -> String {
+    if let Some(html) = plain_html(text, fragments, options) {
+        return html;
+    }
     let guard = block_start(text, fragments, options);
     unwrap_paragraph(render_html(text, fragments, options, rebase, guard))
+}
+
+/// Text that markdown leaves as it is, written without the parser: one line
+/// that starts with a letter, of letters, digits, spaces and punctuation no
+/// markdown rule (and no HTML escape) acts on, with fragments in it. An
+/// apostrophe inside a word is the one smart punctuation makes (’). `None`
+/// for anything else, which the parser renders. A test holds both ways
+/// equal.
+fn plain_html(text: &str, fragments: &[Fragment], options: &MarkdownOptions) -> Option<String> {
+    let source = masked(text, fragments, None);
+    let chars: Vec<char> = source.chars().collect();
+    let (first, last) = (*chars.first()?, *chars.last()?);
+    if !first.is_alphabetic() || last == ' ' || source.contains("--") || source.contains("..") {
+        return None;
+    }
+    let word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric());
+    for (i, c) in chars.iter().enumerate() {
+        let plain = c.is_alphanumeric()
+            || matches!(
+                c,
+                ' ' | ','
+                    | ';'
+                    | ':'
+                    | '?'
+                    | '('
+                    | ')'
+                    | '/'
+                    | '%'
+                    | '+'
+                    | '@'
+                    | '='
+                    | '#'
+                    | '.'
+                    | '-'
+            )
+            || (*c == '\''
+                && options.smart_punctuation
+                && i > 0
+                && word(chars.get(i - 1))
+                && word(chars.get(i + 1)));
+        if !plain {
+            return None;
+        }
+    }
+    let mut out =
+        String::with_capacity(text.len() + fragments.iter().map(|f| f.html.len()).sum::<usize>());
+    let mut at = 0;
+    for f in fragments {
+        out.push_str(&text[at..f.range.start].replace('\'', "’"));
+        out.push_str(&f.html);
+        at = f.range.end;
+    }
+    out.push_str(&text[at..].replace('\'', "’"));
+    Some(out)
 }
 
 /// A lone paragraph's content; anything else as it is.
@@ -342,6 +399,31 @@ fn within(ranges: &[(Range<usize>, String)], range: &Range<usize>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Where the plain-text path applies, it gives what the parser gives.
+        #[test]
+        fn plain_text_is_written_as_the_parser_writes_it(
+            text in "[aZé1 ,;:?()/%+@=#.'\\-x*_<&]{1,14}",
+            smart in proptest::bool::ANY,
+            fragment in proptest::bool::ANY,
+        ) {
+            let mut options = MarkdownOptions::default();
+            options.smart_punctuation = smart;
+            let fragments: Vec<Fragment> = match text.find('x') {
+                Some(at) if fragment => vec![frag(&text[..at + 1], "x", "<b>F</b>")]
+                    .into_iter()
+                    .map(|f| Fragment { range: at..at + 1, ..f })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if let Some(fast) = plain_html(&text, &fragments, &options) {
+                let guard = block_start(&text, &fragments, &options);
+                let slow = unwrap_paragraph(render_html(&text, &fragments, &options, None, guard));
+                proptest::prop_assert_eq!(fast, slow);
+            }
+        }
+    }
 
     fn frag(text: &str, needle: &str, html: &str) -> Fragment {
         let start = text.find(needle).unwrap();
