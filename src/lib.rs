@@ -348,7 +348,7 @@ impl Rendering<'_> {
                 Output::Inline(out) => splices.push((edit.range, out)),
                 Output::Block(out) => {
                     let prefix = line_prefix(text, edit.range.start);
-                    splices.push((edit.range, block_output(&out, &prefix, html)));
+                    splices.push((edit.range, block_output(out, &prefix, html)));
                 }
             }
         }

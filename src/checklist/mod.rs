@@ -106,6 +106,7 @@ impl Directive for Checklists {
                 }
             }
         }
+        self.list.shrink_to_fit();
         self.index_page = crate::directive::find_page_directive("checklists", book.pages, diags);
     }
 

@@ -337,38 +337,101 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// The candidate closest to `word` (case-insensitive edit distance), if it is
-/// close enough to be a plausible typo.
+/// close enough to be a plausible typo; the first of equally close ones.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let word_lower = word.to_lowercase();
     let limit = (word.chars().count() / 3).max(1) + 1;
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(&word_lower, &c.to_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != *cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+    let word = lowercase_chars(word, Vec::new());
+    let (mut other, mut row) = (Vec::new(), Vec::new());
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        // Only a closer candidate replaces the best so far.
+        let max = match best {
+            Some((0, _)) => break,
+            Some((d, _)) => d - 1,
+            None => limit,
+        };
+        other = lowercase_chars(candidate, other);
+        if let Some(d) = edit_distance(&word, &other, max, &mut row) {
+            best = Some((d, candidate));
         }
     }
-    row[b.len()]
+    best.map(|(_, c)| c)
+}
+
+/// `text` lowercased, as characters, in `buffer` (reused).
+fn lowercase_chars(text: &str, mut buffer: Vec<char>) -> Vec<char> {
+    buffer.clear();
+    if text.is_ascii() {
+        buffer.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        buffer.extend(text.to_lowercase().chars());
+    }
+    buffer
+}
+
+/// Levenshtein distance, when it is at most `max` (`row` is scratch space):
+/// a pair further apart is given up on as soon as that is certain.
+fn edit_distance(a: &[char], b: &[char], max: usize, row: &mut Vec<usize>) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    row.clear();
+    row.extend(0..=b.len());
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        let mut smallest = row[0];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+            smallest = smallest.min(row[j + 1]);
+        }
+        if smallest > max {
+            return None;
+        }
+    }
+    Some(row[b.len()]).filter(|d| *d <= max)
 }
 
 #[cfg(test)]
 mod tests {
     use super::format::{escape_mapped, github_property, is_unsafe};
     use super::*;
+
+    proptest::proptest! {
+        /// The bounded search finds what comparing with every candidate in
+        /// full finds.
+        #[test]
+        fn closest_is_the_nearest_plausible_candidate(
+            word in "[abAé]{0,6}",
+            candidates in proptest::collection::vec("[abAÉé]{0,7}", 0..8),
+        ) {
+            fn full(a: &str, b: &str) -> usize {
+                let (a, b) = (a.to_lowercase(), b.to_lowercase());
+                let b: Vec<char> = b.chars().collect();
+                let mut row: Vec<usize> = (0..=b.len()).collect();
+                for (i, ca) in a.chars().enumerate() {
+                    let mut diagonal = row[0];
+                    row[0] = i + 1;
+                    for (j, cb) in b.iter().enumerate() {
+                        let substitution = diagonal + usize::from(ca != *cb);
+                        diagonal = row[j + 1];
+                        row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+                    }
+                }
+                row[b.len()]
+            }
+            let limit = (word.chars().count() / 3).max(1) + 1;
+            let expected = candidates
+                .iter()
+                .map(|c| (full(&word, c), c.as_str()))
+                .filter(|(d, _)| *d <= limit)
+                .min_by_key(|(d, _)| *d)
+                .map(|(_, c)| c);
+            proptest::prop_assert_eq!(closest(&word, candidates.iter().map(String::as_str)), expected);
+        }
+    }
 
     /// The same problem in one file is shown [`SAME_SHOWN`] times, then
     /// counted; a different message, or machine-readable output, is not

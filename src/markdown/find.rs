@@ -95,7 +95,13 @@ pub(crate) fn find_inline(text: &str, base: usize) -> (Vec<InlineDirective>, Vec
     if !text.as_bytes().contains(&b'{') {
         return (found, unclosed);
     }
-    let starts: Vec<usize> = text.match_indices("{{#").map(|(i, _)| i).collect();
+    // `{{#` found by its braces (a byte search), not as a substring.
+    let bytes = text.as_bytes();
+    let starts: Vec<usize> = text
+        .match_indices('{')
+        .map(|(i, _)| i)
+        .filter(|&i| bytes[i + 1..].starts_with(b"{#"))
+        .collect();
     let mut taken = 0; // end of the last directive found: no overlaps
     let mut line_end = 0; // the end of the line holding the current start
     // The first `}}` at or after the last search (none: there is no more).

@@ -681,7 +681,7 @@ mod tests {
     fn block_output_keeps_preformatted_code_whole() {
         let html = "<dd>\n  <pre><code>int main(void) {\n    return 0;\n\n}\n</code></pre>\n  <p>x</p>\n</dd>";
         assert_eq!(
-            block_output(html, "", true),
+            block_output(html.to_string(), "", true),
             "<dd>\n<pre><code>int main(void) {\n    return 0;\n<span></span>\n}\n</code></pre>\n<p>x</p>\n</dd>\n"
         );
     }
@@ -689,11 +689,11 @@ mod tests {
     #[test]
     fn block_output_keeps_html_inside_containers() {
         assert_eq!(
-            block_output("<div>\n\n  <p>x</p>\n</div>", "> ", true),
+            block_output("<div>\n\n  <p>x</p>\n</div>".to_string(), "> ", true),
             "<div>\n> <p>x</p>\n> </div>\n>"
         );
         assert_eq!(
-            block_output("**A:** x\n\n*y*", "  ", false),
+            block_output("**A:** x\n\n*y*".to_string(), "  ", false),
             "**A:** x\n\n  *y*"
         );
     }

@@ -39,7 +39,32 @@ pub(crate) fn splice(text: &str, mut edits: Vec<(Range<usize>, String)>) -> Stri
 /// Indentation is dropped, except inside `<pre>`, where it is content; a
 /// blank line there becomes an empty `<span></span>` line, which shows the
 /// same but does not end the block.
-pub(crate) fn block_output(content: &str, prefix: &str, html: bool) -> String {
+pub(crate) fn block_output(content: String, prefix: &str, html: bool) -> String {
+    // The handbook's own HTML, standing at the start of a line: nothing to
+    // change but the blank line after it (no copy of a large block).
+    let body = content.strip_suffix('\n').unwrap_or(&content);
+    if html
+        && prefix.is_empty()
+        && !body.contains('\r')
+        && !body.contains("<pre")
+        && body
+            .split('\n')
+            .all(|line| !line.trim().is_empty() && line.trim_start().len() == line.len())
+    {
+        let len = body.len();
+        let mut out = content;
+        out.truncate(len);
+        out.push('\n');
+        if out.capacity() > out.len() + out.len() / 4 {
+            out.shrink_to_fit();
+        }
+        return out;
+    }
+    reformat(&content, prefix, html)
+}
+
+/// [`block_output`], line by line.
+fn reformat(content: &str, prefix: &str, html: bool) -> String {
     let blank = prefix.trim_end();
     let mut out = String::with_capacity(content.len() + 16);
     let mut first = true;
@@ -73,4 +98,34 @@ pub(crate) fn block_output(content: &str, prefix: &str, html: bool) -> String {
         out.push_str(blank);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Where HTML needs no change, it is passed on as it is, with the same
+    /// bytes as line by line.
+    #[test]
+    fn html_that_needs_no_change_is_not_copied() {
+        for content in [
+            "<div>\n<p>x</p>\n</div>",
+            "<div>\n<p>x</p>\n</div>\n",
+            "<div>\n\n<p>x</p>\n</div>",
+            "<div>\n  <p>x</p>\n</div>",
+            "<div>\n\u{3000}<p>x</p>\n</div>",
+            "<div>\r\n<p>x</p></div>",
+            "<pre>\n  x\n</pre>",
+            "<p>x</p>\n\n",
+            "",
+        ] {
+            for prefix in ["", "> ", "  "] {
+                assert_eq!(
+                    block_output(content.to_string(), prefix, true),
+                    reformat(content, prefix, true),
+                    "{content:?} {prefix:?}"
+                );
+            }
+        }
+    }
 }

@@ -156,6 +156,7 @@ impl Directive for Scripts {
                 }
             }
         }
+        self.list.shrink_to_fit();
     }
 
     fn validate(&mut self, _book: &BookCx, _facts: &Facts, diags: &mut Diagnostics) {

@@ -84,6 +84,11 @@ pub(super) fn block(
         ..
     } = reader;
     beats.retain(|b| !b.is_empty());
+    // A book may hold thousands of scripts: each keeps only what it holds.
+    for beat in &mut beats {
+        beat.shrink_to_fit();
+    }
+    beats.shrink_to_fit();
 
     if block.lines.iter().all(|l| l.text.trim().is_empty()) {
         diags
