@@ -164,6 +164,8 @@ fn process(
         .unwrap_or_default();
     let markdown_options = markdown::markdown_options(&html_config);
     let mut directives = directives(&config, &ctx.root);
+    // Each directive took what it needs from the config.
+    drop(config);
     let fenced: Vec<&str> = directives.iter().filter_map(|d| d.fenced_kind()).collect();
     let inline: Vec<&str> = directives
         .iter()

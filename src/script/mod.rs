@@ -165,6 +165,9 @@ impl Directive for Scripts {
         }
         self.check_outcomes(diags);
         self.check_declared(diags);
+        // Which placeholders were used is checked; rendering needs only the
+        // declared ones.
+        self.used = BTreeSet::new();
     }
 
     fn render(&self, page: &Page, cx: &RenderCx, edits: &mut Vec<Edit>) {

@@ -200,10 +200,13 @@ impl ScriptView<'_> {
     pub(super) fn html(&self) -> String {
         let e = escape::push_html;
         let items = self.beats.iter().flatten();
+        // Enough for the markup around every piece (a speaker escaped at
+        // worst), so a long script is written without growing its buffer.
         let mut out = String::with_capacity(
             400 + self.title.map_or(0, |t| 2 * t.len())
+                + 32 * self.beats.len()
                 + items
-                    .map(|i| i.html.len() + i.speaker.len() + 48)
+                    .map(|i| i.html.len() + 6 * i.speaker.len() + 72)
                     .sum::<usize>()
                 + self
                     .outcomes
