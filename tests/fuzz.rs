@@ -163,8 +163,20 @@ fn random_chapters_never_panic_and_diagnostics_point_inside_their_files() {
                     .filter_map(|m| text.find(m))
                     .min()
                     .unwrap_or(text.len());
+                // An HTML page may start with the definitions its
+                // references show.
+                let content = match c.content.split_once("</script>\n\n") {
+                    Some((definitions, rest))
+                        if definitions
+                            .starts_with("<script type=\"text/html\" class=\"hb-tips\">")
+                            && !text.starts_with("<script") =>
+                    {
+                        rest
+                    }
+                    _ => c.content.as_str(),
+                };
                 assert!(
-                    c.content.starts_with(&text[..cut]),
+                    content.starts_with(&text[..cut]),
                     "seed {seed}: prefix changed"
                 );
             }

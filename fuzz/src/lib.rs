@@ -7,11 +7,13 @@
 //!    file, on character boundaries; rendering the diagnostics never panics;
 //! 2. when the book is accepted, every byte outside the directive spans
 //!    (handbook fences, `{{#...}}`, and mentions of glossary names, which
-//!    auto-linking may turn into references) is unchanged and in order;
+//!    auto-linking may turn into references) is unchanged and in order
+//!    (an HTML page may start with the definitions its references show);
 //! 3. directive text produces no script-capable markup: rendered to HTML as
 //!    mdBook would, the output has no more `<script>` tags, `on…=` handlers
 //!    or `javascript:`/`vbscript:`/`data:text/html` URLs than the same chapter
-//!    with every directive span replaced by a neutral word. Checked for the
+//!    with every directive span replaced by a neutral word (the definitions
+//!    block counts as markup: the page's script inserts it). Checked for the
 //!    HTML renderer and for the markdown renderer (whose output others turn
 //!    back into HTML).
 //!
@@ -96,13 +98,15 @@ impl FuzzBook {
             let outputs = contents(&out);
             assert_eq!(outputs.len(), chapters.len(), "chapters lost");
             for ((_, input), output) in chapters.iter().zip(&outputs) {
-                let output = without_assets(input, output);
+                let (definitions, output) = split_definitions(input, output);
                 let spans = directive_spans(input, names);
                 if checks("passthrough") {
                     check_passthrough(input, output, &spans);
                 }
                 if checks(&format!("{}-inert", ctx.renderer)) {
-                    check_inert(input, output, &spans, &ctx.renderer);
+                    // The definitions become markup too, in the tooltips.
+                    let whole = format!("{definitions}\n\n{output}");
+                    check_inert(input, &whole, &spans, &ctx.renderer);
                 }
             }
         }
@@ -181,15 +185,19 @@ fn check_spans(diags: &Diagnostics) {
     let _ = diags.render(true);
 }
 
-/// The chapter output without the CSS/JS block the HTML renderer appends
-/// after the last directive (it is the handbook's, not the author's).
-fn without_assets<'a>(input: &str, output: &'a str) -> &'a str {
-    if output == input || !output.ends_with("</script>\n") {
-        return output;
+/// The definitions block an HTML page starts with (the term definitions
+/// its references show, which the page's script makes tooltips of), when
+/// the preprocessor put it there: its content, and the output after it.
+pub fn split_definitions<'a>(input: &str, output: &'a str) -> (&'a str, &'a str) {
+    const OPEN: &str = "<script type=\"text/html\" class=\"hb-tips\">";
+    const CLOSE: &str = "</script>\n\n";
+    if !input.starts_with(OPEN)
+        && let Some(rest) = output.strip_prefix(OPEN)
+        && let Some(end) = rest.find(CLOSE)
+    {
+        return (&rest[..end], &rest[end + CLOSE.len()..]);
     }
-    output
-        .rfind("\n\n<style>\n")
-        .map_or(output, |at| &output[..at])
+    ("", output)
 }
 
 /// Byte ranges of `input` the preprocessor may replace, sorted and merged:

@@ -4,46 +4,42 @@
 use crate::diagnostics::{Diagnostics, Severity};
 use serde::Serialize;
 use std::path::Path;
+use std::sync::OnceLock;
 
 /// A template a directive module ships: its name and its default source.
 pub(crate) type Template = (&'static str, &'static str);
 
-/// The handlebars templates, with the book's overrides applied.
+/// The handlebars templates, with the book's overrides applied. The
+/// built-in output is plain code, so handlebars is set up (every template
+/// compiled) only the first time a template is rendered: in a book that
+/// overrides one.
 pub(crate) struct Templates {
-    registry: handlebars::Handlebars<'static>,
-    /// Templates the book replaces.
-    overridden: Vec<String>,
+    defaults: Vec<Template>,
+    /// The book's valid overrides: name and source.
+    overrides: Vec<(String, String)>,
+    registry: OnceLock<handlebars::Handlebars<'static>>,
 }
 
 impl Templates {
-    /// Registers the embedded `defaults`, then any `NAME.hbs` in
-    /// `override_dir` that replaces one of them. A broken override is an
-    /// error at its own line; an override that matches no template is a
-    /// warning (it would silently do nothing).
+    /// Takes the embedded `defaults`, then any `NAME.hbs` in `override_dir`
+    /// that replaces one of them. A broken override is an error at its own
+    /// line; an override that matches no template is a warning (it would
+    /// silently do nothing).
     pub(crate) fn new(
         defaults: &[Template],
         override_dir: &Path,
         override_display: &Path,
         diags: &mut Diagnostics,
     ) -> Self {
-        let mut registry = handlebars::Handlebars::new();
-        registry.set_strict_mode(true);
-        // The handbook's own escaper: the built-in templates written as
-        // plain code give the same bytes, and `{{#` stays inert.
-        registry.register_escape_fn(super::escape::html);
-        for (name, source) in defaults {
-            registry
-                .register_template_string(name, source)
-                .unwrap_or_else(|e| panic!("embedded template `{name}` is invalid: {e}"));
-        }
+        let mut templates = Templates {
+            defaults: defaults.to_vec(),
+            overrides: Vec::new(),
+            registry: OnceLock::new(),
+        };
         let Ok(entries) = std::fs::read_dir(override_dir) else {
-            return Templates {
-                registry,
-                overridden: Vec::new(),
-            };
+            return templates;
         };
         let mut files: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-        let mut overridden = Vec::new();
         files.sort();
         for file in files {
             if file.extension().is_none_or(|x| x != "hbs") {
@@ -68,44 +64,67 @@ impl Templates {
                     .help(format!("the templates are: {}", known.join(", ")));
                 continue;
             }
-            overridden.push(name.clone());
-            if let Err(e) = registry.register_template_string(&name, text) {
-                let message = format!("template override `{name}.hbs` is invalid: {}", e.reason());
-                match e.pos() {
-                    Some((line, col)) => {
-                        let offset = offset_of(diags.text(source), line, col);
-                        diags.error(
-                            crate::diagnostics::Span::new(source, offset..offset + 1),
-                            message,
-                        );
-                    }
-                    None => {
-                        diags.file_problem(Severity::Error, source, message);
+            match handlebars::Template::compile(&text) {
+                Ok(_) => templates.overrides.push((name, text)),
+                Err(e) => {
+                    let message =
+                        format!("template override `{name}.hbs` is invalid: {}", e.reason());
+                    match e.pos() {
+                        Some((line, col)) => {
+                            let offset = offset_of(diags.text(source), line, col);
+                            diags.error(
+                                crate::diagnostics::Span::new(source, offset..offset + 1),
+                                message,
+                            );
+                        }
+                        None => {
+                            diags.file_problem(Severity::Error, source, message);
+                        }
                     }
                 }
             }
         }
-        Templates {
-            registry,
-            overridden,
-        }
+        templates
     }
 
     /// Whether the book replaces template `name` (from `theme/handbook/`).
     pub(crate) fn is_overridden(&self, name: &str) -> bool {
-        self.overridden.iter().any(|n| n == name)
+        self.overrides.iter().any(|(n, _)| n == name)
     }
 
     /// Whether the book replaces any template.
     pub(crate) fn any_overridden(&self) -> bool {
-        !self.overridden.is_empty()
+        !self.overrides.is_empty()
+    }
+
+    /// Every template compiled, the overrides over the defaults.
+    fn registry(&self) -> &handlebars::Handlebars<'static> {
+        self.registry.get_or_init(|| {
+            let mut registry = handlebars::Handlebars::new();
+            registry.set_strict_mode(true);
+            // The handbook's own escaper: the built-in templates written as
+            // plain code give the same bytes, and `{{#` stays inert.
+            registry.register_escape_fn(super::escape::html);
+            let sources = self
+                .defaults
+                .iter()
+                .map(|(name, source)| (*name, *source))
+                .chain(self.overrides.iter().map(|(n, s)| (n.as_str(), s.as_str())));
+            for (name, source) in sources {
+                // Each compiled before (the embedded ones in the tests, the
+                // book's in `new`); were one to fail now, rendering it would
+                // report it as not found.
+                let _ = registry.register_template_string(name, source);
+            }
+            registry
+        })
     }
 
     /// Renders template `name` with `data`.
     pub(crate) fn render<T: Serialize>(&self, name: &str, data: &T) -> Result<String, String> {
         // Handlebars starts every output with room for 8 KB: a book of many
         // small blocks would hold that much per block.
-        self.registry
+        self.registry()
             .render(name, data)
             .map(|mut out| {
                 out.shrink_to_fit();
@@ -134,6 +153,25 @@ fn offset_of(text: &str, line: usize, col: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// Handlebars is set up only when a template is rendered: every
+    /// embedded one must compile.
+    #[test]
+    fn every_embedded_template_compiles() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut count = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(
+                handlebars::Template::compile(&text).is_ok(),
+                "{}",
+                path.display()
+            );
+            count += 1;
+        }
+        assert_eq!(count, 6);
+    }
+
     #[test]
     fn broken_override_is_an_error_at_its_line() {
         let dir = tempfile::tempdir().unwrap();
@@ -149,7 +187,8 @@ mod tests {
         let out = diags.render(false);
         assert!(out.contains("theme/handbook/t.hbs:2"), "{out}");
         assert!(out.contains("replaces no template"), "{out}");
-        assert!(templates.is_overridden("t") && !templates.is_overridden("nope"));
+        // Reported, and not used: the embedded template renders.
+        assert!(!templates.is_overridden("t") && !templates.is_overridden("nope"));
         assert_eq!(
             templates
                 .render("t", &serde_json::json!({"x": "<b>"}))
