@@ -7,11 +7,14 @@
 //! zero-width character) are what [`looks_like`] and [`invisible`] find, for
 //! a warning.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 use unicode_security::confusable_detection::skeleton;
 
-/// `name` in NFC.
+/// `name` in NFC (most names are so already, and are only copied).
 pub(crate) fn nfc(name: &str) -> String {
+    if unicode_normalization::is_nfc_quick(name.chars()) == IsNormalized::Yes {
+        return name.to_string();
+    }
     name.nfc().collect()
 }
 

@@ -40,6 +40,16 @@ pub(crate) fn relative(from: &str, to: &str, anchor: Option<&str>) -> String {
     if let (true, Some(anchor)) = (from == to, anchor) {
         return format!("#{anchor}");
     }
+    // From a page at the root, the path itself.
+    if !from.contains('/') {
+        let mut url = String::with_capacity(to.len() + anchor.map_or(0, |a| a.len() + 1));
+        url.push_str(to);
+        if let Some(anchor) = anchor {
+            url.push('#');
+            url.push_str(anchor);
+        }
+        return url;
+    }
     let from: Vec<&str> = from.split('/').collect();
     let to_parts: Vec<&str> = to.split('/').collect();
     let from_dir = &from[..from.len().saturating_sub(1)];

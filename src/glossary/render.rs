@@ -58,9 +58,11 @@ impl Glossary {
     /// chapter: what the glossary's "used in" links to.
     fn anchor(&self, index: usize, entry: &Entry, r: &TermRef, cx: &RenderCx) -> Option<String> {
         let first = self.usage.used_in.get(index)?.get(&cx.page.index)?;
+        if r.page != Some(cx.page.index) || *first != r.span.range.start {
+            return None;
+        }
         let anchor = ref_anchor(cx.page.index, &entry.id.value);
-        (r.page == Some(cx.page.index) && *first == r.span.range.start && cx.claim_id(&anchor))
-            .then_some(anchor)
+        cx.claim_id(&anchor).then_some(anchor)
     }
 
     fn reference_html(
@@ -581,25 +583,42 @@ pub(super) fn inert(html: &str) -> String {
     out
 }
 
-/// [`inert`], appending to `out`, starting inside a tag or not.
+/// [`inert`], appending to `out`, starting inside a tag or not. Every
+/// character it changes is ASCII, so it goes byte by byte and copies the
+/// runs between them whole.
 fn push_inert(out: &mut String, html: &str, mut in_tag: bool) {
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            _ => {}
-        }
-        match c {
-            '\n' | '\r' => out.push(' '),
-            '|' | '{' | '}' => {
-                let _ = write!(out, "&#{};", u32::from(c));
+    let mut copied = 0;
+    for (i, byte) in html.bytes().enumerate() {
+        let replacement = match byte {
+            b'<' => {
+                in_tag = true;
+                continue;
             }
-            '\\' | '*' | '_' | '`' | '[' | ']' | '~' | '$' | '!' if !in_tag => {
-                let _ = write!(out, "&#{};", u32::from(c));
+            b'>' => {
+                in_tag = false;
+                continue;
             }
-            _ => out.push(c),
-        }
+            b'\n' | b'\r' => " ",
+            b'|' => "&#124;",
+            b'{' => "&#123;",
+            b'}' => "&#125;",
+            _ if in_tag => continue,
+            b'\\' => "&#92;",
+            b'*' => "&#42;",
+            b'_' => "&#95;",
+            b'`' => "&#96;",
+            b'[' => "&#91;",
+            b']' => "&#93;",
+            b'~' => "&#126;",
+            b'$' => "&#36;",
+            b'!' => "&#33;",
+            _ => continue,
+        };
+        out.push_str(&html[copied..i]);
+        out.push_str(replacement);
+        copied = i + 1;
     }
+    out.push_str(&html[copied..]);
 }
 
 /// Indents every line after the first so a multi-paragraph definition stays
