@@ -131,3 +131,17 @@ fn missing_cast_at_the_end_of_the_file_points_inside_it() {
     let bad = bad_spans("# One\n\n```script", None);
     assert!(bad.is_empty(), "{bad:#?}");
 }
+
+/// `chapter` target, html-inert oracle (crash-8d66b1e2…): directives inside
+/// an author's raw HTML block are not directives, and the chapter passes
+/// through unchanged. (The oracle's neutral copy, with the directive-like
+/// text taken out, lost the `>` that closed the author's tag, so it counted
+/// one `<script` fewer; the oracle now skips a chapter passed on as it is.)
+#[test]
+fn directives_inside_raw_html_leave_the_chapter_unchanged() {
+    let chapter = "<script type<\"text# Chapter\n\nAn {{#term rtos\" class=\"x\"># Glossary\n\n{{#gl Summary\n\n- [Gl](x) &<script type=\"text/html\" class=\"y\">\n";
+    for renderer in ["html", "markdown"] {
+        let out = preprocess(renderer, chapter).expect("the book is accepted");
+        assert_eq!(out, chapter, "{renderer}");
+    }
+}
