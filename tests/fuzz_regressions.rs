@@ -145,3 +145,23 @@ fn directives_inside_raw_html_leave_the_chapter_unchanged() {
         assert_eq!(out, chapter, "{renderer}");
     }
 }
+
+/// `chapter` target, passthrough oracle (crash-ffd3409b…): a chapter that
+/// itself starts like the definitions block keeps every byte after the
+/// block the page gets. (The oracle had taken the chapter's own start for
+/// the block.)
+#[test]
+fn a_chapter_that_starts_like_the_definitions_block_keeps_its_text() {
+    let chapter = "<script type=\"text/html\" class=\"hb-tips\">out the {{#term rtos}}.\n";
+    let out = preprocess("html", chapter).expect("the book is accepted");
+    let (block, rest) = out
+        .split_once("</script>\n\n")
+        .expect("a definitions block");
+    assert!(
+        block.starts_with("<script type=\"text/html\" class=\"hb-tips\"><span data-term=\"rtos\">")
+    );
+    assert!(
+        rest.starts_with("<script type=\"text/html\" class=\"hb-tips\">out the "),
+        "{rest}"
+    );
+}

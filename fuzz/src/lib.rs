@@ -194,11 +194,15 @@ fn check_spans(diags: &Diagnostics) {
 pub fn split_definitions<'a>(input: &str, output: &'a str) -> (&'a str, &'a str) {
     const OPEN: &str = "<script type=\"text/html\" class=\"hb-tips\">";
     const CLOSE: &str = "</script>\n\n";
-    if !input.starts_with(OPEN)
-        && let Some(rest) = output.strip_prefix(OPEN)
-        && let Some(end) = rest.find(CLOSE)
+    if let Some(after) = output.strip_prefix(OPEN)
+        && let Some(end) = after.find(CLOSE)
     {
-        return (&rest[..end], &rest[end + CLOSE.len()..]);
+        let rest = &after[end + CLOSE.len()..];
+        // A chapter may itself start like the block: then the block is
+        // ours only when the chapter's own start follows it.
+        if !input.starts_with(OPEN) || rest.starts_with(OPEN) {
+            return (&after[..end], rest);
+        }
     }
     ("", output)
 }
