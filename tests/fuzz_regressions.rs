@@ -168,3 +168,18 @@ fn a_chapter_that_starts_like_the_definitions_block_keeps_its_text() {
         "{out}"
     );
 }
+
+/// `chapter` target, html-inert oracle (crash-38c6b6b8…): a `{{#...}}` that
+/// is no one's directive, and the author's raw HTML after it, pass through
+/// as written. (The oracle had taken out every `{{#` line as if it were
+/// the handbook's, so the author's own `<script` was counted as ours.)
+#[test]
+fn an_unknown_directive_and_the_html_after_it_pass_through() {
+    let line = "{{#gl sary <script type=\"t\">x</script>\n";
+    let chapter = format!("{line}\nSee {{{{#term rtos}}}}.\n");
+    let out = preprocess("html", &chapter).expect("the book is accepted");
+    let (_, rest) = out
+        .split_once("</script>\n\n")
+        .expect("a definitions block");
+    assert!(rest.starts_with(line), "{out}");
+}

@@ -208,9 +208,11 @@ pub fn split_definitions<'a>(input: &str, output: &'a str) -> (&'a str, &'a str)
 }
 
 /// Byte ranges of `input` the preprocessor may replace, sorted and merged:
-/// handbook fences, `{{#...}}` to its `}}` (or the line's end) with a
-/// preceding backslash, and every ASCII-case-insensitive mention of a name
-/// (with a plural ending).
+/// handbook fences, the handbook's `{{#term}}`, `{{#glossary}}` and
+/// `{{#checklists}}` to their `}}` (or the line's end) with a preceding
+/// backslash, and every ASCII-case-insensitive mention of a name (with a
+/// plural ending). Other `{{#...}}` (mdBook's, or no one's) pass through as
+/// the author wrote them.
 pub fn directive_spans(input: &str, names: &[String]) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
     let parser = mdbook_markdown::new_cmark_parser(input, &MarkdownOptions::default());
@@ -223,6 +225,13 @@ pub fn directive_spans(input: &str, names: &[String]) -> Vec<Range<usize>> {
         }
     }
     for (at, _) in input.match_indices("{{#") {
+        let after = &input[at + 3..];
+        let name_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(after.len());
+        if !["term", "glossary", "checklists"].contains(&&after[..name_len]) {
+            continue;
+        }
         let line_end = input[at..].find('\n').map_or(input.len(), |i| at + i);
         let end = input[at..line_end]
             .find("}}")
