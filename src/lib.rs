@@ -350,7 +350,14 @@ impl Rendering<'_> {
                 Output::Inline(out) => splices.push((edit.range, out)),
                 Output::Block(out) => {
                     let prefix = line_prefix(text, edit.range.start);
-                    splices.push((edit.range, block_output(out, &prefix, html)));
+                    let mut out = block_output(out, &prefix, html);
+                    // A block that ran to the end of its last line (a fence
+                    // left open at the end of a block quote) keeps that line
+                    // end: the line after it stays a line of its own.
+                    if text[..edit.range.end].ends_with('\n') {
+                        out.push('\n');
+                    }
+                    splices.push((edit.range, out));
                 }
             }
         }

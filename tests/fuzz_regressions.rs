@@ -183,3 +183,22 @@ fn an_unknown_directive_and_the_html_after_it_pass_through() {
         .expect("a definitions block");
     assert!(rest.starts_with(line), "{out}");
 }
+
+/// `chapter` target, html-inert oracle (crash-989b8ca1…): a script fence
+/// left open when its block quote ends is replaced up to the end of its
+/// last line. The line after it must stay its own line, outside the quote:
+/// glued to the block's last line, it became part of the HTML block, and
+/// the author's text there (`<script type="…`) became raw markup.
+#[test]
+fn the_line_after_a_fence_left_open_in_a_quote_stays_outside() {
+    let chapter = "> ```script id=\"a\" cast=\"Alex\"\n> Alex: Hi.\n  After <script type=\"x\n";
+    for renderer in ["html", "markdown"] {
+        let out = preprocess(renderer, chapter).expect("the book is accepted");
+        assert!(
+            out.ends_with("\n  After <script type=\"x\n"),
+            "{renderer}: {out:?}"
+        );
+        let html = as_html(&out);
+        assert!(!html.contains("<script"), "{renderer}: {html}");
+    }
+}
