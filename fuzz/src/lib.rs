@@ -349,12 +349,12 @@ pub fn dangers(html: &str) -> [usize; 3] {
         let name_end = rest
             .find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
             .unwrap_or(rest.len());
-        if &rest[..name_end] == "script" {
-            counts[0] += 1;
-        }
         rest = &rest[name_end..];
         rest = attributes(rest, &mut counts);
     }
+    // Every `<script`, wherever it stands: an author's unbalanced quote
+    // in raw HTML must not hide one inside an attribute.
+    counts[0] = lower.matches("<script").count();
     counts
 }
 
