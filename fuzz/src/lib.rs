@@ -209,7 +209,7 @@ pub fn split_definitions<'a>(input: &str, output: &'a str) -> (&'a str, &'a str)
 
 /// Byte ranges of `input` the preprocessor may replace, sorted and merged:
 /// handbook fences, the handbook's `{{#term}}`, `{{#glossary}}` and
-/// `{{#checklists}}` to their `}}` (or the line's end) with a preceding
+/// `{{#checklists}}` to their `}}` (or the line's end) unless escaped with a
 /// backslash, and every ASCII-case-insensitive mention of a name (with a
 /// plural ending). Other `{{#...}}` (mdBook's, or no one's) pass through as
 /// the author wrote them.
@@ -236,12 +236,11 @@ pub fn directive_spans(input: &str, names: &[String]) -> Vec<Range<usize>> {
         let end = input[at..line_end]
             .find("}}")
             .map_or(line_end, |i| at + i + 2);
-        let start = if input[..at].ends_with('\\') {
-            at - 1
-        } else {
-            at
-        };
-        spans.push(start..end);
+        // An escaped one is the author's text, passed on as written (for
+        // mdBook's `links` to show).
+        if !input[..at].ends_with('\\') {
+            spans.push(at..end);
+        }
     }
     let lower = input.to_ascii_lowercase();
     for name in names {
