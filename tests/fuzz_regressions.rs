@@ -202,3 +202,18 @@ fn the_line_after_a_fence_left_open_in_a_quote_stays_outside() {
         assert!(!html.contains("<script"), "{renderer}: {html}");
     }
 }
+
+/// `chapter` target, markdown-inert oracle (crash-675371a8…): a continued
+/// script line that starts like a block (`<script …`) was written at the
+/// start of a line of the markdown output, where it began an HTML block:
+/// the author's text became raw markup for renderers that turn markdown
+/// into HTML. Continued lines now stay inside their paragraph.
+#[test]
+fn a_continued_script_line_cannot_start_a_block_in_markdown() {
+    let chapter = "```script id=\"a\" cast=\"You\"\nYou: Hello\n     <script type=\"text/html x\n     # not a heading\n```\n";
+    let out = preprocess("markdown", chapter).expect("the book is accepted");
+    let html = as_html(&out);
+    assert!(!html.contains("<script"), "{out}\n{html}");
+    assert!(!html.contains("<h1"), "{html}");
+    assert!(html.contains("&lt;script"), "the text is kept: {html}");
+}

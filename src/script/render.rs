@@ -120,11 +120,14 @@ impl Scripts {
                 .map(|item| {
                     let fragments = self.placeholders(item);
                     let text = cx.inline_with(&item.text, item.offset, fragments);
+                    // A continued line goes on indented by four spaces: it
+                    // continues the paragraph, and nothing in it can start a
+                    // block of its own (`<script …`, `# …`) at a line start.
                     let text = text
                         .lines()
                         .map(str::trim_start)
                         .collect::<Vec<_>>()
-                        .join("\n");
+                        .join("\n    ");
                     match item.speaker {
                         Some(i) => format!("**{}:** {text}", escape::markdown(&script.cast[i])),
                         None => format!("*{text}*"),

@@ -465,7 +465,7 @@ fn markdown_for_other_renderers() {
     let out = render_one(&chapter, Format::Markdown, &[("Your Name", "")]);
     assert_eq!(
         out,
-        "**You:** Hi *there*, \\[Your Name\\].\nShall we?\\\n**Alex:** Sure TERM(rtos).\\\n*(Alex sits.)*\n\n**You:** - Thanks.\n\n- [Next](#hb-s)"
+        "**You:** Hi *there*, \\[Your Name\\].\n    Shall we?\\\n**Alex:** Sure TERM(rtos).\\\n*(Alex sits.)*\n\n**You:** - Thanks.\n\n- [Next](#hb-s)"
     );
 }
 
