@@ -41,7 +41,7 @@ mod testing;
 use anyhow::Context;
 use diagnostics::{Diagnostics, MessageFormat};
 use directive::{BookCx, Directive, Edit, Facts, Output};
-use markdown::{ScanOptions, block_output, line_prefix};
+use markdown::{ScanOptions, block_in_place};
 use mdbook_preprocessor::book::{Book, BookItem};
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use pages::Page;
@@ -349,14 +349,7 @@ impl Rendering<'_> {
             match edit.output {
                 Output::Inline(out) => splices.push((edit.range, out)),
                 Output::Block(out) => {
-                    let prefix = line_prefix(text, edit.range.start);
-                    let mut out = block_output(out, &prefix, html);
-                    // A block that ran to the end of its last line (a fence
-                    // left open at the end of a block quote) keeps that line
-                    // end: the line after it stays a line of its own.
-                    if text[..edit.range.end].ends_with('\n') {
-                        out.push('\n');
-                    }
+                    let out = block_in_place(out, text, &edit.range, html);
                     splices.push((edit.range, out));
                 }
             }

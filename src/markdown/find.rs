@@ -1,7 +1,7 @@
 //! Inline `{{#name args}}` directives and `{{#term}}` references, found in
 //! raw text (callers decide what is code).
 
-use super::{Context, InlineDirective, Unclosed};
+use super::{Context, InlineDirective, Unclosed, ranges};
 use crate::diagnostics::{SourceId, Span};
 use mdbook_markdown::pulldown_cmark::Event;
 use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
@@ -59,11 +59,7 @@ impl TermRef {
         found
             .into_iter()
             .filter(|d| d.name == "term" && !d.escaped)
-            .filter(|d| {
-                // The code spans come in order and do not overlap.
-                let after = code.partition_point(|c| c.start <= d.range.start);
-                after == 0 || !code[after - 1].contains(&d.range.start)
-            })
+            .filter(|d| !ranges::within(&code, &(d.range.start..d.range.start + 1), |c| c))
             .map(|mut d| {
                 let local = d.range.clone();
                 d.range = base + local.start..base + local.end;

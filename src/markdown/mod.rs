@@ -11,8 +11,10 @@
 mod find;
 mod splice;
 
+pub(crate) mod ranges;
+
 pub(crate) use find::{TermRef, find_inline};
-pub(crate) use splice::{block_output, line_prefix, splice};
+pub(crate) use splice::{block_in_place, line_prefix, splice};
 
 use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
@@ -681,7 +683,7 @@ mod tests {
     fn block_output_keeps_preformatted_code_whole() {
         let html = "<dd>\n  <pre><code>int main(void) {\n    return 0;\n\n}\n</code></pre>\n  <p>x</p>\n</dd>";
         assert_eq!(
-            block_output(html.to_string(), "", true),
+            splice::block_output(html.to_string(), "", true),
             "<dd>\n<pre><code>int main(void) {\n    return 0;\n<span></span>\n}\n</code></pre>\n<p>x</p>\n</dd>\n"
         );
     }
@@ -689,11 +691,11 @@ mod tests {
     #[test]
     fn block_output_keeps_html_inside_containers() {
         assert_eq!(
-            block_output("<div>\n\n  <p>x</p>\n</div>".to_string(), "> ", true),
+            splice::block_output("<div>\n\n  <p>x</p>\n</div>".to_string(), "> ", true),
             "<div>\n> <p>x</p>\n> </div>\n>"
         );
         assert_eq!(
-            block_output("**A:** x\n\n*y*".to_string(), "  ", false),
+            splice::block_output("**A:** x\n\n*y*".to_string(), "  ", false),
             "**A:** x\n\n  *y*"
         );
     }

@@ -31,6 +31,23 @@ pub(crate) fn splice(text: &str, mut edits: Vec<(Range<usize>, String)>) -> Stri
     out
 }
 
+/// Block output to replace `text[range]` (a fenced block): formatted for
+/// the containers the block stands in ([`block_output`]); a block that ran
+/// to the end of its last line (a fence left open at the end of a block
+/// quote) keeps that line end, so the line after it stays its own.
+pub(crate) fn block_in_place(
+    content: String,
+    text: &str,
+    range: &Range<usize>,
+    html: bool,
+) -> String {
+    let mut out = block_output(content, &line_prefix(text, range.start), html);
+    if text[..range.end].ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
 /// Formats block output to stand where a fenced block stood, inside the same
 /// list items or block quotes: every line after the first gets `prefix`.
 ///

@@ -15,6 +15,7 @@
 //! text a fragment is its plain text (no link inside a link).
 
 use super::escape;
+use crate::markdown::ranges::within;
 use mdbook_markdown::pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
 use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
 use std::collections::VecDeque;
@@ -373,7 +374,7 @@ pub(crate) fn to_markdown(text: &str, fragments: &[Fragment], options: &Markdown
     // goes with it.
     let mut edits: Vec<(Range<usize>, String)> = fragments
         .iter()
-        .filter(|f| !within(&wholes, &f.range))
+        .filter(|f| !within(&wholes, &f.range, |(r, _)| r))
         .map(|f| (f.range.clone(), f.markdown.clone()))
         .collect();
     edits.extend(wholes);
@@ -382,18 +383,12 @@ pub(crate) fn to_markdown(text: &str, fragments: &[Fragment], options: &Markdown
     let mut escapes = Vec::new();
     for (i, _) in source.match_indices("{{#") {
         let escaped = i > 0 && source.as_bytes()[i - 1] == b'\\';
-        if !escaped && !within(&edits, &(i..i + 1)) {
+        if !escaped && !within(&edits, &(i..i + 1), |(r, _)| r) {
             escapes.push((i..i, "\\".to_string()));
         }
     }
     edits.extend(escapes);
     crate::markdown::splice(text, edits)
-}
-
-/// Whether `range` lies inside one of `ranges` (sorted, not overlapping).
-fn within(ranges: &[(Range<usize>, String)], range: &Range<usize>) -> bool {
-    let after = ranges.partition_point(|(r, _)| r.start <= range.start);
-    after > 0 && range.end <= ranges[after - 1].0.end
 }
 
 #[cfg(test)]

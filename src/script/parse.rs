@@ -4,6 +4,7 @@
 use super::{Attrs, Item, Outcome, Script, Scripts};
 use crate::attrs;
 use crate::diagnostics::{Diagnostics, Span, closest};
+use crate::markdown::ranges::{overlaps_any, within};
 use crate::markdown::{self, FencedBlock, TermRef};
 use crate::pages::Page;
 use mdbook_markdown::MarkdownOptions;
@@ -573,7 +574,7 @@ pub(super) fn find_placeholders(text: &str) -> Vec<(Range<usize>, String)> {
             || matches!(after, Some(b'(' | b'['))
             || label.is_empty()
             || label.starts_with('^')
-            || !inside_one(&plain, &range)
+            || !within(&plain, &range, |r| r)
             || overlaps_any(&directives, &range)
         {
             continue;
@@ -581,16 +582,4 @@ pub(super) fn find_placeholders(text: &str) -> Vec<(Range<usize>, String)> {
         found.push((range, crate::names::nfc(label)));
     }
     found
-}
-
-/// Whether `range` lies inside one of `ranges` (sorted, disjoint).
-fn inside_one(ranges: &[Range<usize>], range: &Range<usize>) -> bool {
-    let after = ranges.partition_point(|r| r.start <= range.start);
-    after > 0 && range.end <= ranges[after - 1].end
-}
-
-/// Whether `range` overlaps one of `ranges` (sorted, disjoint).
-fn overlaps_any(ranges: &[Range<usize>], range: &Range<usize>) -> bool {
-    let first = ranges.partition_point(|r| r.end <= range.start);
-    ranges.get(first).is_some_and(|r| r.start < range.end)
 }
