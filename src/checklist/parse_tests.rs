@@ -333,13 +333,7 @@ fn split_id_only_takes_a_trailing_id() {
 #[test]
 fn the_built_in_checklist_is_its_template() {
     use super::super::render::View;
-    let mut diags = crate::diagnostics::Diagnostics::new();
-    let templates = crate::render::Templates::new(
-        super::super::TEMPLATES,
-        std::path::Path::new("/nonexistent"),
-        std::path::Path::new("theme/handbook"),
-        &mut diags,
-    );
+    let templates = crate::render::Templates::embedded(super::super::TEMPLATES);
     let items: Vec<Item> = [
         (0, "a", true),
         (1, "b", false),
@@ -402,13 +396,7 @@ fn the_built_in_checklist_is_its_template() {
 #[test]
 fn the_built_in_checklists_page_is_its_template() {
     use super::super::render::{Section, page_html};
-    let mut diags = crate::diagnostics::Diagnostics::new();
-    let templates = crate::render::Templates::new(
-        super::super::TEMPLATES,
-        std::path::Path::new("/nonexistent"),
-        std::path::Path::new("theme/handbook"),
-        &mut diags,
-    );
+    let templates = crate::render::Templates::embedded(super::super::TEMPLATES);
     let hostile = "<b>\"it's\"</b> {{#include x}} &";
     let chapters = [
         Section {

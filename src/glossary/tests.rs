@@ -462,13 +462,7 @@ fn inert_html_keeps_markdown_away_from_text_only() {
 #[test]
 fn the_built_in_reference_is_its_template() {
     let (g, _) = load_text(GLOSSARY);
-    let mut diags = Diagnostics::new();
-    let templates = Templates::new(
-        TEMPLATES,
-        Path::new("/nonexistent"),
-        Path::new("theme/handbook"),
-        &mut diags,
-    );
+    let templates = Templates::embedded(TEMPLATES);
     let hostile = "<b>\"it's\"</b> {{#include x}} & `=`";
     for entry in &g.entries {
         for (href, anchor) in [
@@ -515,13 +509,7 @@ fn names_compare_after_normalisation_and_look_alikes_are_warned() {
 #[test]
 fn the_built_in_glossary_page_is_its_template() {
     use render::{Letter, Link, PageEntry, page_html};
-    let mut diags = Diagnostics::new();
-    let templates = Templates::new(
-        TEMPLATES,
-        Path::new("/nonexistent"),
-        Path::new("theme/handbook"),
-        &mut diags,
-    );
+    let templates = Templates::embedded(TEMPLATES);
     let hostile = "<b>\"it's\"</b> {{#include x}} & `=`";
     let entry = |id, abbr, aliases: Vec<&'static str>, see: usize, used: &str| PageEntry {
         id,

@@ -87,6 +87,17 @@ impl Templates {
         templates
     }
 
+    /// Just the embedded `defaults`, no overrides: what a book without a
+    /// `theme/handbook/` gets.
+    #[cfg(test)]
+    pub(crate) fn embedded(defaults: &[Template]) -> Self {
+        Templates {
+            defaults: defaults.to_vec(),
+            overrides: Vec::new(),
+            registry: OnceLock::new(),
+        }
+    }
+
     /// Whether the book replaces template `name` (from `theme/handbook/`).
     pub(crate) fn is_overridden(&self, name: &str) -> bool {
         self.overrides.iter().any(|(n, _)| n == name)

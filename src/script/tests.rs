@@ -429,13 +429,7 @@ fn speaker_names() {
 
 /// Renders the chapter's only script.
 fn render_one(chapter: &str, format: Format, labels: &[(&str, &str)]) -> String {
-    let mut diags = Diagnostics::new();
-    let templates = Templates::new(
-        TEMPLATES,
-        Path::new("/nonexistent"),
-        Path::new("theme/handbook"),
-        &mut diags,
-    );
+    let templates = Templates::embedded(TEMPLATES);
     render_with(&templates, chapter, format, labels)
 }
 
@@ -496,13 +490,7 @@ fn html_escapes_content_and_keeps_lines_inline() {
 /// outcomes, more speakers than colours, and hostile text everywhere.
 #[test]
 fn the_built_in_script_is_its_template() {
-    let mut diags = Diagnostics::new();
-    let templates = Templates::new(
-        TEMPLATES,
-        Path::new("/nonexistent"),
-        Path::new("theme/handbook"),
-        &mut diags,
-    );
+    let templates = Templates::embedded(TEMPLATES);
     let hostile = "<b>\"a\" & 'b'</b> {{#include x}}";
     let labels = [("Your Name", hostile), ("Team", "")];
     let chapters = [
