@@ -75,6 +75,30 @@ pub(crate) fn is_valid_id(name: &str) -> bool {
 
 /// A lowercase kebab-case slug of `text` ("Write it down!" becomes `write-it-down`).
 pub(crate) fn slug(text: &str) -> String {
+    if text.is_ascii() {
+        slug_ascii(text)
+    } else {
+        slug_unicode(text)
+    }
+}
+
+/// [`slug`] of ASCII text, byte by byte (the common case).
+fn slug_ascii(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() {
+            out.push(char::from(b.to_ascii_lowercase()));
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    if out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+fn slug_unicode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {
@@ -209,6 +233,13 @@ mod tests {
             "write-it-down-an-rtos-question"
         );
         assert_eq!(slug("Ça va"), "ça-va");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_ascii_slug_is_the_unicode_slug(text in "[ -~\t\n]{0,40}") {
+            proptest::prop_assert_eq!(slug_ascii(&text), slug_unicode(&text));
+        }
     }
 
     #[test]

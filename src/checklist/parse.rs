@@ -340,8 +340,18 @@ fn plain_text(text: &str) -> String {
         })
         .collect();
     let text = crate::markdown::splice(text, edits);
+    // Text markdown leaves as it is (apostrophes aside, which a slug drops
+    // either way) is its own plain text.
+    if crate::render::inline::is_plain(&text, true) {
+        return text;
+    }
+    parsed_text(&text)
+}
+
+/// The text events of `text` parsed as markdown.
+fn parsed_text(text: &str) -> String {
     let mut plain = String::with_capacity(text.len());
-    for event in mdbook_markdown::new_cmark_parser(&text, &MarkdownOptions::default()) {
+    for event in mdbook_markdown::new_cmark_parser(text, &MarkdownOptions::default()) {
         match event {
             Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
                 plain.push_str(&t)

@@ -419,3 +419,16 @@ fn the_built_in_checklists_page_is_its_template() {
         assert_eq!(page_html(chapters), template);
     }
 }
+
+proptest::proptest! {
+    /// Text the parser would leave alone gives the slug the parser gives.
+    #[test]
+    fn plain_items_slug_as_parsed_items_do(text in "[A-Za-z][A-Za-z0-9 ,;:?()/%+@=#.'-]{0,30}") {
+        if crate::render::inline::is_plain(&text, true) {
+            proptest::prop_assert_eq!(
+                crate::attrs::slug(&text),
+                crate::attrs::slug(&parsed_text(&text))
+            );
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! Inline `{{#name args}}` directives and `{{#term}}` references, found in
 //! raw text (callers decide what is code).
 
-use super::{Context, InlineDirective, Unclosed, ranges};
+use super::{Context, InlineDirective, Unclosed, find_str, ranges};
 use crate::diagnostics::{SourceId, Span};
 use mdbook_markdown::pulldown_cmark::Event;
 use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
@@ -93,15 +93,11 @@ pub(crate) fn find_inline(text: &str, base: usize) -> (Vec<InlineDirective>, Vec
     }
     // `{{#` found by its braces (a byte search), not as a substring.
     let bytes = text.as_bytes();
-    let starts: Vec<usize> = text
-        .match_indices('{')
-        .map(|(i, _)| i)
-        .filter(|&i| bytes[i + 1..].starts_with(b"{#"))
-        .collect();
+    let starts: Vec<usize> = memchr::memmem::find_iter(bytes, b"{{#").collect();
     let mut taken = 0; // end of the last directive found: no overlaps
     let mut line_end = 0; // the end of the line holding the current start
     // The first `}}` at or after the last search (none: there is no more).
-    let mut close: Option<usize> = text.find("}}");
+    let mut close: Option<usize> = find_str(text, "}}");
     for (k, &start) in starts.iter().enumerate() {
         if start < taken {
             continue;
@@ -116,10 +112,10 @@ pub(crate) fn find_inline(text: &str, base: usize) -> (Vec<InlineDirective>, Vec
             continue;
         }
         if line_end < from {
-            line_end = text[from..].find('\n').map_or(text.len(), |i| from + i);
+            line_end = memchr::memchr(b'\n', &bytes[from..]).map_or(text.len(), |i| from + i);
         }
         if close.is_some_and(|c| c < from) {
-            close = text[from..].find("}}").map(|i| from + i);
+            close = find_str(&text[from..], "}}").map(|i| from + i);
         }
         let next_open = starts.get(k + 1).copied().unwrap_or(usize::MAX);
         let Some(end) = close.filter(|c| *c < line_end && next_open.saturating_add(3) > *c) else {

@@ -14,6 +14,12 @@ mod splice;
 pub(crate) mod ranges;
 
 pub(crate) use find::{TermRef, find_inline};
+
+/// The first `needle` in `haystack`, by a vectorised byte search (the hot
+/// scans look for two- or three-byte delimiters in whole chapters).
+pub(crate) fn find_str(haystack: &str, needle: &str) -> Option<usize> {
+    memchr::memmem::find(haystack.as_bytes(), needle.as_bytes())
+}
 pub(crate) use splice::{block_in_place, line_prefix, splice};
 
 use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
@@ -329,8 +335,8 @@ fn not_text(text: &str, mathjax: bool) -> Vec<Range<usize>> {
         // The end of the line last looked up, and the first `close` at or
         // after the last search: each is found once, however many `open`s.
         let mut line_end = 0;
-        let mut next_close = text.find(close);
-        while let Some(i) = text[from..].find(open) {
+        let mut next_close = find_str(text, close);
+        while let Some(i) = find_str(&text[from..], open) {
             let start = from + i;
             let body = start + open.len();
             let limit = if one_line {
@@ -342,7 +348,7 @@ fn not_text(text: &str, mathjax: bool) -> Vec<Range<usize>> {
                 text.len()
             };
             if next_close.is_some_and(|c| c < body) {
-                next_close = text[body..].find(close).map(|j| body + j);
+                next_close = find_str(&text[body..], close).map(|j| body + j);
             }
             let end = next_close
                 .filter(|c| c + close.len() <= limit)
@@ -352,7 +358,7 @@ fn not_text(text: &str, mathjax: bool) -> Vec<Range<usize>> {
         }
     }
     let mut from = 0;
-    while let Some(i) = text[from..].find("://") {
+    while let Some(i) = find_str(&text[from..], "://") {
         let at = from + i;
         // A URL starts after the one before it ends.
         let start = text[from..at]

@@ -59,40 +59,8 @@ pub(crate) fn to_html(
 /// for anything else, which the parser renders. A test holds both ways
 /// equal.
 fn plain_html(text: &str, fragments: &[Fragment], options: &MarkdownOptions) -> Option<String> {
-    let source = masked(text, fragments, None);
-    let chars: Vec<char> = source.chars().collect();
-    let (first, last) = (*chars.first()?, *chars.last()?);
-    if !first.is_alphabetic() || last == ' ' || source.contains("--") || source.contains("..") {
+    if !is_plain(&masked(text, fragments, None), options.smart_punctuation) {
         return None;
-    }
-    let word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric());
-    for (i, c) in chars.iter().enumerate() {
-        let plain = c.is_alphanumeric()
-            || matches!(
-                c,
-                ' ' | ','
-                    | ';'
-                    | ':'
-                    | '?'
-                    | '('
-                    | ')'
-                    | '/'
-                    | '%'
-                    | '+'
-                    | '@'
-                    | '='
-                    | '#'
-                    | '.'
-                    | '-'
-            )
-            || (*c == '\''
-                && options.smart_punctuation
-                && i > 0
-                && word(chars.get(i - 1))
-                && word(chars.get(i + 1)));
-        if !plain {
-            return None;
-        }
     }
     let mut out =
         String::with_capacity(text.len() + fragments.iter().map(|f| f.html.len()).sum::<usize>());
@@ -104,6 +72,39 @@ fn plain_html(text: &str, fragments: &[Fragment], options: &MarkdownOptions) -> 
     }
     out.push_str(&text[at..].replace('\'', "’"));
     Some(out)
+}
+
+/// Whether markdown leaves `source` as it is (see [`plain_html`]); with
+/// `smart` punctuation an apostrophe inside a word may be in it too.
+pub(crate) fn is_plain(source: &str, smart: bool) -> bool {
+    let bytes = source.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return false;
+    };
+    if last == b' ' || source.contains("--") || source.contains("..") {
+        return false;
+    }
+    if source.is_ascii() {
+        if !first.is_ascii_alphabetic() {
+            return false;
+        }
+        let word = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
+        return bytes.iter().enumerate().all(|(i, &b)| {
+            b.is_ascii_alphanumeric()
+                || b" ,;:?()/%+@=#.-".contains(&b)
+                || (b == b'\'' && smart && i > 0 && word(i - 1) && word(i + 1))
+        });
+    }
+    let chars: Vec<char> = source.chars().collect();
+    if !chars[0].is_alphabetic() {
+        return false;
+    }
+    let word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric());
+    chars.iter().enumerate().all(|(i, c)| {
+        c.is_alphanumeric()
+            || " ,;:?()/%+@=#.-".contains(*c)
+            || (*c == '\'' && smart && i > 0 && word(chars.get(i - 1)) && word(chars.get(i + 1)))
+    })
 }
 
 /// A lone paragraph's content; anything else as it is.
