@@ -31,6 +31,7 @@ pub mod install;
 mod markdown;
 mod names;
 mod pages;
+mod parallel;
 mod paths;
 mod private;
 mod render;
@@ -290,31 +291,7 @@ impl Rendering<'_> {
     /// large book is split across the machine's cores; the output is the
     /// same bytes in the same order either way.
     fn every_chapter(&self, diags: &Diagnostics) -> Vec<Rendered> {
-        const PER_THREAD: usize = 64;
-        let threads = std::thread::available_parallelism().map_or(1, usize::from);
-        let threads = threads.min(self.pages.len() / PER_THREAD).max(1);
-        if threads == 1 {
-            return self.pages.iter().map(|p| self.chapter(p, diags)).collect();
-        }
-        let chunk = self.pages.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let parts: Vec<_> = self
-                .pages
-                .chunks(chunk)
-                .map(|pages| {
-                    scope.spawn(move || {
-                        pages
-                            .iter()
-                            .map(|p| self.chapter(p, diags))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            parts
-                .into_iter()
-                .flat_map(|part| part.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        })
+        parallel::map(self.pages, 64, |page| self.chapter(page, diags))
     }
 
     fn chapter(&self, page: &Page, diags: &Diagnostics) -> Rendered {

@@ -96,24 +96,28 @@ pub(crate) fn load(
     options: ScanOptions,
     diags: &mut Diagnostics,
 ) -> Vec<Page> {
-    let mut pages = Vec::new();
+    let mut chapters = Vec::new();
     for_each_chapter_in_order(&mut book.items, &mut |chapter| {
         let Some(path) = chapter_path(chapter).map(Path::to_path_buf) else {
             return; // a draft chapter: no file, nothing to check
         };
         let text = std::mem::take(&mut chapter.content);
-        let scan = markdown::scan(&text, options);
-        let source = diags.add_source(src_dir_display.join(&path), text);
-        pages.push(Page {
-            index: pages.len(),
-            name: chapter.name.clone(),
-            html: paths::html_path(&path),
-            path,
-            source,
-            scan,
-        });
+        chapters.push((chapter.name.clone(), path, text));
     });
-    pages
+    let scans = crate::parallel::map(&chapters, 32, |(_, _, text)| markdown::scan(text, options));
+    chapters
+        .into_iter()
+        .zip(scans)
+        .enumerate()
+        .map(|(index, ((name, path, text), scan))| Page {
+            index,
+            name,
+            html: paths::html_path(&path),
+            source: diags.add_source(src_dir_display.join(&path), text),
+            path,
+            scan,
+        })
+        .collect()
 }
 
 /// The names a book's directives own, for finding them in included files.

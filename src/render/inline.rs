@@ -81,9 +81,11 @@ pub(crate) fn is_plain(source: &str, smart: bool) -> bool {
     let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return false;
     };
-    if last == b' ' || source.contains("--") || source.contains("..") {
+    if last == b' ' {
         return false;
     }
+    // `--` and `...` are smart punctuation.
+    let doubled = |i: usize, b: u8| matches!(b, b'-' | b'.') && bytes.get(i + 1) == Some(&b);
     if source.is_ascii() {
         if !first.is_ascii_alphabetic() {
             return false;
@@ -91,9 +93,12 @@ pub(crate) fn is_plain(source: &str, smart: bool) -> bool {
         let word = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
         return bytes.iter().enumerate().all(|(i, &b)| {
             b.is_ascii_alphanumeric()
-                || b" ,;:?()/%+@=#.-".contains(&b)
+                || (b" ,;:?()/%+@=#.-".contains(&b) && !doubled(i, b))
                 || (b == b'\'' && smart && i > 0 && word(i - 1) && word(i + 1))
         });
+    }
+    if (0..bytes.len()).any(|i| doubled(i, bytes[i])) {
+        return false;
     }
     let chars: Vec<char> = source.chars().collect();
     if !chars[0].is_alphabetic() {
