@@ -96,14 +96,28 @@ impl Directive for Checklists {
     /// with problems in their attributes are left out; their items are still
     /// checked (and their terms counted).
     fn collect(&mut self, book: &BookCx, facts: &mut Facts, diags: &mut Diagnostics) {
-        for page in book.pages {
-            for block in page.scan.fenced.iter().filter(|b| b.kind == KIND) {
-                if let Some(checklist) = parse::block(page, block, &mut facts.terms, diags) {
-                    facts
-                        .ids
-                        .push((checklist.id.name.clone(), checklist.id.span.clone()));
-                    self.list.push(checklist);
-                }
+        // Chapters are read apart (in parallel), then taken in book order.
+        let shared: &Diagnostics = diags;
+        let read = crate::parallel::map(book.pages, 32, |page| {
+            let mut found = shared.fork();
+            let mut terms = Vec::new();
+            let list: Vec<Checklist> = page
+                .scan
+                .fenced
+                .iter()
+                .filter(|b| b.kind == KIND)
+                .filter_map(|block| parse::block(page, block, &mut terms, &mut found))
+                .collect();
+            (list, terms, found)
+        });
+        for (list, terms, found) in read {
+            diags.join(found);
+            facts.terms.extend(terms);
+            for checklist in list {
+                facts
+                    .ids
+                    .push((checklist.id.name.clone(), checklist.id.span.clone()));
+                self.list.push(checklist);
             }
         }
         self.list.shrink_to_fit();

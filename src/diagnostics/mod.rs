@@ -22,7 +22,7 @@ use std::io::{IsTerminal, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Identifies a source file registered with [`Diagnostics::add_source`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -110,6 +110,7 @@ impl Diagnostic {
     }
 }
 
+#[derive(Clone)]
 struct Source {
     path: PathBuf,
     text: String,
@@ -129,7 +130,8 @@ pub struct Position {
 /// The collector.
 #[derive(Default)]
 pub struct Diagnostics {
-    sources: Vec<Source>,
+    /// Shared with [`Diagnostics::fork`]s, which only read them.
+    sources: Arc<Vec<Source>>,
     items: Vec<Diagnostic>,
     deny_warnings: bool,
 }
@@ -140,6 +142,24 @@ impl Diagnostics {
         Self::default()
     }
 
+    /// A collector for work done apart (on another thread): it reads this
+    /// one's files and gathers its own problems, which [`Diagnostics::join`]
+    /// brings back. Files are registered on the main collector only, while
+    /// no fork is alive.
+    pub(crate) fn fork(&self) -> Diagnostics {
+        Diagnostics {
+            sources: Arc::clone(&self.sources),
+            items: Vec::new(),
+            deny_warnings: self.deny_warnings,
+        }
+    }
+
+    /// Takes in the problems a [`Diagnostics::fork`] found, after this
+    /// collector's own.
+    pub(crate) fn join(&mut self, fork: Diagnostics) {
+        self.items.extend(fork.items);
+    }
+
     /// Makes warnings fail the build.
     pub fn deny_warnings(&mut self, deny: bool) {
         self.deny_warnings = deny;
@@ -148,7 +168,7 @@ impl Diagnostics {
     /// Registers a file so diagnostics can point into it. `path` is what the
     /// author sees: relative to the book root, e.g. `book/approach.md`.
     pub fn add_source(&mut self, path: impl Into<PathBuf>, text: impl Into<String>) -> SourceId {
-        self.sources.push(Source {
+        Arc::make_mut(&mut self.sources).push(Source {
             path: path.into(),
             text: text.into(),
             lines: OnceLock::new(),

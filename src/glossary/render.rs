@@ -487,25 +487,25 @@ impl RefValues<'_> {
     /// The built-in `glossary-term.hbs`, as plain code: the same bytes as
     /// the template's output with its lines joined (a test holds them equal).
     pub(super) fn html(&self) -> String {
-        let e = escape::html;
         let mut out = String::with_capacity(96 + self.shown.len());
         match &self.href {
             Some(href) => {
-                let _ = write!(out, "<a class=\"handbook-term\" href=\"{}\"", e(href));
+                out.push_str("<a class=\"handbook-term\" href=\"");
+                escape::push_html(&mut out, href);
             }
             None => {
-                let _ = write!(
-                    out,
-                    "<span class=\"handbook-term\" tabindex=\"0\" data-term=\"{}\"",
-                    e(&self.entry.id.value)
-                );
+                out.push_str("<span class=\"handbook-term\" tabindex=\"0\" data-term=\"");
+                escape::push_html(&mut out, &self.entry.id.value);
             }
         }
+        out.push('"');
         if let Some(anchor) = &self.anchor {
-            let _ = write!(out, " id=\"{}\"", e(anchor));
+            out.push_str(" id=\"");
+            escape::push_html(&mut out, anchor);
+            out.push('"');
         }
         out.push('>');
-        out.push_str(&e(self.shown));
+        escape::push_html(&mut out, self.shown);
         out.push_str(if self.href.is_some() {
             "</a>"
         } else {
@@ -587,36 +587,52 @@ pub(super) fn inert(html: &str) -> String {
 /// character it changes is ASCII, so it goes byte by byte and copies the
 /// runs between them whole.
 fn push_inert(out: &mut String, html: &str, mut in_tag: bool) {
+    /// The bytes this acts on, inside a tag or not.
+    const ACTS_ON: [bool; 256] = {
+        let mut table = [false; 256];
+        let bytes = b"<>\n\r|{}\\*_`[]~$!";
+        let mut i = 0;
+        while i < bytes.len() {
+            table[bytes[i] as usize] = true;
+            i += 1;
+        }
+        table
+    };
+    let bytes = html.as_bytes();
     let mut copied = 0;
-    for (i, byte) in html.bytes().enumerate() {
-        let replacement = match byte {
+    let mut i = 0;
+    while let Some(skip) = bytes[i..].iter().position(|&b| ACTS_ON[usize::from(b)]) {
+        i += skip;
+        let replacement = match bytes[i] {
             b'<' => {
                 in_tag = true;
-                continue;
+                None
             }
             b'>' => {
                 in_tag = false;
-                continue;
+                None
             }
-            b'\n' | b'\r' => " ",
-            b'|' => "&#124;",
-            b'{' => "&#123;",
-            b'}' => "&#125;",
-            _ if in_tag => continue,
-            b'\\' => "&#92;",
-            b'*' => "&#42;",
-            b'_' => "&#95;",
-            b'`' => "&#96;",
-            b'[' => "&#91;",
-            b']' => "&#93;",
-            b'~' => "&#126;",
-            b'$' => "&#36;",
-            b'!' => "&#33;",
-            _ => continue,
+            b'\n' | b'\r' => Some(" "),
+            b'|' => Some("&#124;"),
+            b'{' => Some("&#123;"),
+            b'}' => Some("&#125;"),
+            _ if in_tag => None,
+            b'\\' => Some("&#92;"),
+            b'*' => Some("&#42;"),
+            b'_' => Some("&#95;"),
+            b'`' => Some("&#96;"),
+            b'[' => Some("&#91;"),
+            b']' => Some("&#93;"),
+            b'~' => Some("&#126;"),
+            b'$' => Some("&#36;"),
+            _ => Some("&#33;"), // `!`
         };
-        out.push_str(&html[copied..i]);
-        out.push_str(replacement);
-        copied = i + 1;
+        if let Some(replacement) = replacement {
+            out.push_str(&html[copied..i]);
+            out.push_str(replacement);
+            copied = i + 1;
+        }
+        i += 1;
     }
     out.push_str(&html[copied..]);
 }

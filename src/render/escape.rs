@@ -15,17 +15,18 @@ pub(crate) fn html(text: &str) -> String {
 
 /// Appends `text`, escaped for HTML content or a quoted attribute value.
 pub(crate) fn push_html(out: &mut String, text: &str) {
+    let special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | b'{');
     let mut at = 0;
-    for (i, b) in text.bytes().enumerate() {
-        let entity = match b {
+    while let Some(skip) = text.as_bytes()[at..].iter().position(special) {
+        let i = at + skip;
+        let entity = match text.as_bytes()[i] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
             b'\'' => "&#39;",
             // Keeps `{{#...}}` from mdBook's `links` preprocessor.
-            b'{' => "&#123;",
-            _ => continue,
+            _ => "&#123;",
         };
         out.push_str(&text[at..i]);
         out.push_str(entity);

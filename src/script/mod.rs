@@ -146,14 +146,30 @@ impl Directive for Scripts {
     }
 
     fn collect(&mut self, book: &BookCx, facts: &mut Facts, diags: &mut Diagnostics) {
-        for page in book.pages {
-            for block in page.scan.fenced.iter().filter(|b| b.kind == KIND) {
-                if let Some(script) = parse::block(page, block, self, &mut facts.terms, diags) {
-                    facts
-                        .ids
-                        .push((script.id.name.clone(), script.id.span.clone()));
-                    self.list.push(script);
-                }
+        // Chapters are read apart (in parallel), then taken in book order.
+        let shared: &Diagnostics = diags;
+        let declared = &self.declared;
+        let read = crate::parallel::map(book.pages, 32, |page| {
+            let mut found = shared.fork();
+            let mut read = parse::Read::default();
+            let list: Vec<Script> = page
+                .scan
+                .fenced
+                .iter()
+                .filter(|b| b.kind == KIND)
+                .filter_map(|block| parse::block(page, block, declared, &mut read, &mut found))
+                .collect();
+            (list, read, found)
+        });
+        for (list, read, found) in read {
+            diags.join(found);
+            facts.terms.extend(read.terms);
+            self.used.extend(read.used);
+            for script in list {
+                facts
+                    .ids
+                    .push((script.id.name.clone(), script.id.span.clone()));
+                self.list.push(script);
             }
         }
         self.list.shrink_to_fit();

@@ -1,7 +1,7 @@
 //! Reading a script block: attributes and cast, then its lines into beats,
 //! stage directions, placeholders and outcomes.
 
-use super::{Attrs, Item, Outcome, Script, Scripts};
+use super::{Attrs, Item, Outcome, Script};
 use crate::attrs;
 use crate::diagnostics::{Diagnostics, Span, closest};
 use crate::markdown::ranges::{overlaps_any, within};
@@ -44,13 +44,23 @@ impl Pending {
     }
 }
 
-/// Reads one block; its `{{#term}}`s go to `terms`. Returns `None` when it
-/// has no usable id (after reporting everything else that is wrong with it).
+/// What reading a chapter's scripts finds besides the scripts themselves.
+#[derive(Default)]
+pub(super) struct Read {
+    /// Every `{{#term}}` in their lines, valid or not.
+    pub(super) terms: Vec<TermRef>,
+    /// Every declared placeholder they use.
+    pub(super) used: BTreeSet<String>,
+}
+
+/// Reads one block; its `{{#term}}`s and placeholders go to `read`.
+/// Returns `None` when it has no usable id (after reporting everything else
+/// that is wrong with it).
 pub(super) fn block(
     page: &Page,
     block: &FencedBlock,
-    book: &mut Scripts,
-    all_terms: &mut Vec<TermRef>,
+    declared: &BTreeMap<String, String>,
+    read: &mut Read,
     diags: &mut Diagnostics,
 ) -> Option<Script> {
     let fence_line = fence_line(diags.text(page.source), block);
@@ -67,7 +77,7 @@ pub(super) fn block(
     let mut reader = Reader {
         page,
         cast: cast.as_deref(),
-        declared: &book.declared,
+        declared,
         diags,
         beats: vec![Vec::new()],
         outcomes: Vec::new(),
@@ -110,8 +120,8 @@ pub(super) fn block(
                 ));
         }
     }
-    all_terms.extend(terms);
-    book.used.extend(placeholders);
+    read.terms.extend(terms);
+    read.used.extend(placeholders);
     Some(Script {
         id: id?,
         title,
