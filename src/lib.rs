@@ -19,6 +19,7 @@
 
 mod assets;
 mod attrs;
+mod book_json;
 mod build;
 mod checklist;
 pub mod config;
@@ -365,7 +366,7 @@ pub fn run_stdin(mut input: impl Read, output: impl Write) -> anyhow::Result<()>
     };
     let book = handbook.run(&ctx, book)?;
     let mut output = std::io::BufWriter::with_capacity(1 << 16, output);
-    serde_json::to_writer(&mut output, &book).context("could not write the book to stdout")?;
+    book_json::write(book, &mut output).context("could not write the book to stdout")?;
     output
         .flush()
         .context("could not write the book to stdout")?;

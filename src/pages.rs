@@ -8,7 +8,7 @@ use crate::markdown::{self, Scan, ScanOptions};
 use crate::paths;
 use crate::render::Format;
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 /// mdBook's own `{{#...}}` directives, expanded by its `links` preprocessor.
@@ -237,13 +237,13 @@ pub(crate) fn check_unlisted(
     input_404: &Path,
     diags: &mut Diagnostics,
 ) {
-    let listed: BTreeSet<PathBuf> = pages.iter().map(|p| paths::normalize(&p.path)).collect();
+    let listed: HashSet<PathBuf> = pages.iter().map(|p| paths::normalize(&p.path)).collect();
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(src_dir)
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .filter(|e| !included.contains(&paths::normalize(e.path())))
+        .filter(|e| included.is_empty() || !included.contains(&paths::normalize(e.path())))
         .filter_map(|e| e.path().strip_prefix(src_dir).ok().map(Path::to_path_buf))
         .collect();
     files.sort();

@@ -2,30 +2,49 @@
 //! cores when there is enough of it; results come back in input order, so
 //! the output is the same bytes either way.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 /// `f` of every item, in order. Below `per_thread` items per core it runs on
 /// the calling thread alone (starting threads costs more than it saves).
+/// Threads take small runs of items as they go, so one costly item (a page
+/// collecting the whole book) does not leave the other cores idle.
 pub(crate) fn map<T: Sync, R: Send>(
     items: &[T],
     per_thread: usize,
     f: impl Fn(&T) -> R + Sync,
 ) -> Vec<R> {
+    /// Items taken at a time.
+    const RUN: usize = 8;
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let threads = threads.min(items.len() / per_thread.max(1)).max(1);
     if threads == 1 {
         return items.iter().map(f).collect();
     }
-    let chunk = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|part| part.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let run = next.fetch_add(1, Ordering::Relaxed);
+            let Some(part) = items.chunks(RUN).nth(run) else {
+                return done;
+            };
+            done.push((run, part.iter().map(&f).collect::<Vec<R>>()));
+        }
+    };
+    let mut runs: Vec<(usize, Vec<R>)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut runs = work();
+        for helper in helpers {
+            runs.extend(
+                helper
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            );
+        }
+        runs
+    });
+    runs.sort_unstable_by_key(|(run, _)| *run);
+    runs.into_iter().flat_map(|(_, results)| results).collect()
 }
 
 #[cfg(test)]

@@ -158,10 +158,17 @@ impl Glossary {
             && let Some(matcher) = &self.matcher
         {
             let glossary_page = usage.glossary_page;
-            for page in pages.iter().filter(|p| Some(p.index) != glossary_page) {
-                let found = matcher.mentions(page, diags.text(page.source), |entry| {
+            let texts: &Diagnostics = diags;
+            // Chapters are searched apart (in parallel), then taken in order.
+            let found = crate::parallel::map(pages, 32, |page| {
+                if Some(page.index) == glossary_page {
+                    return Vec::new();
+                }
+                matcher.mentions(page, texts.text(page.source), |entry| {
                     first_ref.get(&(page.index, entry)).copied()
-                });
+                })
+            });
+            for (page, found) in pages.iter().zip(found) {
                 for (entry, range) in found {
                     usage.record(entry, page.index, range.start);
                     let shown = diags.text(page.source)[range.clone()].to_string();

@@ -1,0 +1,86 @@
+//! The preprocessed book written back to mdBook as JSON, byte for byte what
+//! `serde_json::to_writer` writes. Nearly all of it is chapter text, whose
+//! escaping is the costly part: the chapters are escaped in parallel, a
+//! batch at a time (so at most a batch is held twice), into a skeleton
+//! serialized without them.
+
+use mdbook_preprocessor::book::Book;
+use std::io::Write;
+
+/// Chapters escaped per batch.
+const BATCH: usize = 64;
+
+/// What an emptied chapter's text is in the skeleton. Inside a JSON string
+/// every `"` is escaped, so this can only be a chapter's own field.
+const EMPTY_CONTENT: &[u8] = br#""content":"""#;
+
+/// Writes `book` as JSON to `out`.
+pub(crate) fn write(mut book: Book, out: &mut impl Write) -> std::io::Result<()> {
+    let mut texts = Vec::new();
+    crate::pages::for_each_chapter_in_order(&mut book.items, &mut |chapter| {
+        texts.push(std::mem::take(&mut chapter.content));
+    });
+    let skeleton = serde_json::to_vec(&book)?;
+    let holes: Vec<usize> = memchr::memmem::find_iter(&skeleton, EMPTY_CONTENT).collect();
+    // Serde writes a chapter's text before its sub-chapters: book order.
+    // Should a later mdBook write chapters otherwise, serde writes it all.
+    if holes.len() != texts.len() {
+        let mut texts = texts.into_iter();
+        crate::pages::for_each_chapter_in_order(&mut book.items, &mut |chapter| {
+            chapter.content = texts.next().unwrap_or_default();
+        });
+        return Ok(serde_json::to_writer(out, &book)?);
+    }
+    let mut at = 0;
+    for (batch, holes) in texts.chunks(BATCH).zip(holes.chunks(BATCH)) {
+        let escaped = crate::parallel::map(batch, 1, |text| serde_json::to_vec(text));
+        for (hole, text) in holes.iter().zip(escaped) {
+            out.write_all(&skeleton[at..hole + EMPTY_CONTENT.len() - 2])?;
+            out.write_all(&text?)?;
+            at = hole + EMPTY_CONTENT.len();
+        }
+    }
+    out.write_all(&skeleton[at..])
+}
+
+#[cfg(test)]
+mod tests {
+    use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+
+    #[test]
+    fn the_book_is_written_as_serde_writes_it() {
+        let mut intro = Chapter::new(
+            "Intro \"content\":\"\" ✓",
+            "# Intro\n\n\"quoted\" \\ tab\t and \u{1} control".into(),
+            "intro.md",
+            Vec::new(),
+        );
+        let mut nested = Chapter::new("Nested", "\"content\":\"\"".into(), "a/b.md", vec![]);
+        nested
+            .sub_items
+            .push(BookItem::Chapter(Chapter::new_draft("Draft", vec![])));
+        intro.sub_items.push(BookItem::Chapter(nested));
+        let empty = Chapter::new("Empty", String::new(), "empty.md", Vec::new());
+        let mut items = vec![
+            BookItem::PartTitle("Part \"content\":\"\"".into()),
+            BookItem::Chapter(intro),
+            BookItem::Separator,
+            BookItem::Chapter(empty),
+        ];
+        for i in 0..150 {
+            items.push(BookItem::Chapter(Chapter::new(
+                &format!("Chapter {i}"),
+                format!("text {i}\n").repeat(i),
+                format!("c{i}.md"),
+                Vec::new(),
+            )));
+        }
+        let book = Book::new_with_items(items);
+        let mut ours = Vec::new();
+        super::write(book.clone(), &mut ours).unwrap();
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            serde_json::to_string(&book).unwrap()
+        );
+    }
+}
