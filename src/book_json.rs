@@ -33,7 +33,7 @@ pub(crate) fn write(mut book: Book, out: &mut impl Write) -> std::io::Result<()>
     }
     let mut at = 0;
     for (batch, holes) in texts.chunks(BATCH).zip(holes.chunks(BATCH)) {
-        let escaped = crate::parallel::map(batch, 1, |text| serde_json::to_vec(text));
+        let escaped = crate::parallel::map(batch, 1, serde_json::to_vec);
         for (hole, text) in holes.iter().zip(escaped) {
             out.write_all(&skeleton[at..hole + EMPTY_CONTENT.len() - 2])?;
             out.write_all(&text?)?;
