@@ -15,10 +15,29 @@ const BATCH: usize = 64;
 const EMPTY_CONTENT: &[u8] = br#""content":"""#;
 
 /// Writes `book` as JSON to `out`.
-pub(crate) fn write(mut book: Book, out: &mut impl Write) -> std::io::Result<()> {
+pub(crate) fn write(book: Book, out: &mut impl Write) -> std::io::Result<()> {
+    write_with(book, out, |_, _| None)
+}
+
+/// Writes `book` as JSON to `out`, each chapter's text replaced by what
+/// `text` gives for it (`None`: as it is). `text` is given the chapter's
+/// page number (chapters with a source file, counted in book order, as
+/// [`crate::pages::load`] counts them) and its text in `book`; it is called
+/// a batch at a time, so a caller that renders chapters there never holds
+/// the whole output.
+pub(crate) fn write_with(
+    mut book: Book,
+    out: &mut impl Write,
+    text: impl Fn(Option<usize>, &str) -> Option<String> + Sync,
+) -> std::io::Result<()> {
     let mut texts = Vec::new();
+    let mut pages = 0;
     crate::pages::for_each_chapter_in_order(&mut book.items, &mut |chapter| {
-        texts.push(std::mem::take(&mut chapter.content));
+        let page = crate::pages::chapter_path(chapter).map(|_| {
+            pages += 1;
+            pages - 1
+        });
+        texts.push((page, std::mem::take(&mut chapter.content)));
     });
     let skeleton = serde_json::to_vec(&book)?;
     let holes: Vec<usize> = memchr::memmem::find_iter(&skeleton, EMPTY_CONTENT).collect();
@@ -27,16 +46,21 @@ pub(crate) fn write(mut book: Book, out: &mut impl Write) -> std::io::Result<()>
     if holes.len() != texts.len() {
         let mut texts = texts.into_iter();
         crate::pages::for_each_chapter_in_order(&mut book.items, &mut |chapter| {
-            chapter.content = texts.next().unwrap_or_default();
+            if let Some((page, old)) = texts.next() {
+                chapter.content = text(page, &old).unwrap_or(old);
+            }
         });
         return Ok(serde_json::to_writer(out, &book)?);
     }
     let mut at = 0;
     for (batch, holes) in texts.chunks(BATCH).zip(holes.chunks(BATCH)) {
-        let escaped = crate::parallel::map(batch, 1, serde_json::to_vec);
-        for (hole, text) in holes.iter().zip(escaped) {
+        let escaped = crate::parallel::map(batch, 1, |(page, old)| match text(*page, old) {
+            Some(new) => serde_json::to_vec(&new),
+            None => serde_json::to_vec(old),
+        });
+        for (hole, escaped) in holes.iter().zip(escaped) {
             out.write_all(&skeleton[at..hole + EMPTY_CONTENT.len() - 2])?;
-            out.write_all(&text?)?;
+            out.write_all(&escaped?)?;
             at = hole + EMPTY_CONTENT.len();
         }
     }
@@ -75,9 +99,27 @@ mod tests {
                 Vec::new(),
             )));
         }
-        let book = Book::new_with_items(items);
+        let mut book = Book::new_with_items(items);
         let mut ours = Vec::new();
         super::write(book.clone(), &mut ours).unwrap();
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            serde_json::to_string(&book).unwrap()
+        );
+
+        // Texts given while writing land on their own chapters.
+        let mut ours = Vec::new();
+        super::write_with(book.clone(), &mut ours, |page, old| {
+            page.map(|p| format!("page {p} was {} bytes", old.len()))
+        })
+        .unwrap();
+        let mut page = 0;
+        crate::pages::for_each_chapter_in_order(&mut book.items, &mut |chapter| {
+            if crate::pages::chapter_path(chapter).is_some() {
+                chapter.content = format!("page {page} was {} bytes", chapter.content.len());
+                page += 1;
+            }
+        });
         assert_eq!(
             String::from_utf8(ours).unwrap(),
             serde_json::to_string(&book).unwrap()

@@ -41,7 +41,7 @@ mod script;
 mod testing;
 
 use anyhow::Context;
-use diagnostics::{Diagnostics, MessageFormat};
+use diagnostics::{Diagnostics, MessageFormat, SourceId};
 use directive::{BookCx, Directive, Edit, Facts, Output};
 use markdown::{ScanOptions, block_in_place};
 use mdbook_preprocessor::book::{Book, BookItem};
@@ -120,11 +120,18 @@ impl Preprocessor for HandbookReporting {
 /// (`None` when it has errors) and every diagnostic.
 pub fn preprocess(ctx: &PreprocessorContext, mut book: Book) -> (Option<Book>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let mut outputs = process(ctx, &mut book, Goal::Render, &mut diags).into_iter();
+    let outputs = process(ctx, &mut book, Goal::Render, &mut diags);
     if diags.failed() {
         return (None, diags);
     }
-    // Chapters with a source file, in the order `pages::load` read them.
+    give_back(&mut book, outputs, &diags);
+    (Some(book), diags)
+}
+
+/// Gives each chapter with a source file (in the order `pages::load` read
+/// them) its new text, or its own back when it is unchanged.
+fn give_back(book: &mut Book, outputs: Vec<(SourceId, Option<String>)>, diags: &Diagnostics) {
+    let mut outputs = outputs.into_iter();
     pages::for_each_chapter_in_order(&mut book.items, &mut |chapter| {
         if pages::chapter_path(chapter).is_some()
             && let Some((source, output)) = outputs.next()
@@ -132,7 +139,6 @@ pub fn preprocess(ctx: &PreprocessorContext, mut book: Book) -> (Option<Book>, D
             chapter.content = output.unwrap_or_else(|| diags.text(source).to_string());
         }
     });
-    (Some(book), diags)
 }
 
 /// Prints every diagnostic to stderr and fails when the book has errors.
@@ -153,7 +159,22 @@ fn process(
     book: &mut Book,
     goal: Goal,
     diags: &mut Diagnostics,
-) -> Vec<(diagnostics::SourceId, Option<String>)> {
+) -> Vec<(SourceId, Option<String>)> {
+    match prepare(ctx, book, goal, diags) {
+        Some(rendering) => rendering.outputs(diags),
+        None => Vec::new(),
+    }
+}
+
+/// Stages 1 to 3 over `book`, whose chapters' texts move into `diags`:
+/// what rendering needs, or `None` once an error is found (or when `check`
+/// has nothing to render).
+fn prepare(
+    ctx: &PreprocessorContext,
+    book: &mut Book,
+    goal: Goal,
+    diags: &mut Diagnostics,
+) -> Option<Rendering> {
     let config = config::load(&ctx.config, &ctx.root, diags);
     diags.deny_warnings(config.warnings_denied());
     let src_dir = ctx.root.join(&ctx.config.book.src);
@@ -225,44 +246,24 @@ fn process(
         d.validate(&book_cx, &facts, diags);
     }
     if diags.failed() {
-        return Vec::new();
+        return None;
     }
     // The built-in output cannot fail; a template override can (it may ask
     // for data it is not given), so `check` renders a book that has one.
     if goal == Goal::Check && !templates.any_overridden() {
-        return Vec::new();
+        return None;
     }
     // Rendering works from what the directives collected: the scans go.
     for page in &mut pages {
         page.scan = markdown::Scan::default();
     }
-
-    // 4. Render each chapter and splice the edits in.
-    let render = Rendering {
+    Some(Rendering {
         format: Format::for_renderer(&ctx.renderer),
-        templates: &templates,
-        markdown: &markdown_options,
-        pages: &pages,
-        directives: &directives,
-    };
-    let rendered = render.every_chapter(diags);
-    // A broken template override is reported once per message.
-    let mut reported = HashSet::new();
-    let mut outputs = Vec::with_capacity(rendered.len());
-    for (page, (output, failures)) in pages.iter().zip(rendered) {
-        for (span, message) in failures {
-            if reported.insert(message.clone()) {
-                diags
-                    .error(span, message)
-                    .help("a template override in the book's `theme/handbook/` asks for data the template is not given");
-            }
-        }
-        outputs.push((page.source, output));
-    }
-    if diags.failed() {
-        return Vec::new();
-    }
-    outputs
+        templates,
+        markdown: markdown_options,
+        pages,
+        directives,
+    })
 }
 
 /// What [`process`] runs for: the new chapters, or only their problems.
@@ -277,24 +278,43 @@ enum Goal {
 type Rendered = (Option<String>, Vec<(diagnostics::Span, String)>);
 
 /// Everything collected and validated, ready to render chapters with.
-struct Rendering<'a> {
+struct Rendering {
     format: Format,
-    templates: &'a Templates,
-    markdown: &'a mdbook_markdown::MarkdownOptions,
-    pages: &'a [Page],
-    directives: &'a [Box<dyn Directive>],
+    templates: Templates,
+    markdown: mdbook_markdown::MarkdownOptions,
+    pages: Vec<Page>,
+    directives: Vec<Box<dyn Directive>>,
 }
 
-impl Rendering<'_> {
-    /// Renders every directive of one chapter and splices the edits into its
-    /// text; `None` when nothing changes.
-    /// Renders every chapter, in book order. Chapters are independent, so a
-    /// large book is split across the machine's cores; the output is the
-    /// same bytes in the same order either way.
-    fn every_chapter(&self, diags: &Diagnostics) -> Vec<Rendered> {
-        parallel::map(self.pages, 64, |page| self.chapter(page, diags))
+impl Rendering {
+    /// 4. Renders every chapter, in book order, and reports what a template
+    /// override could not render: per chapter, its source and new text.
+    /// Chapters are independent, so a large book is split across the
+    /// machine's cores; the output is the same bytes either way.
+    fn outputs(&self, diags: &mut Diagnostics) -> Vec<(SourceId, Option<String>)> {
+        let shared: &Diagnostics = diags;
+        let rendered = parallel::map(&self.pages, 64, |page| self.chapter(page, shared));
+        // A broken template override is reported once per message.
+        let mut reported = HashSet::new();
+        let mut outputs = Vec::with_capacity(rendered.len());
+        for (page, (output, failures)) in self.pages.iter().zip(rendered) {
+            for (span, message) in failures {
+                if reported.insert(message.clone()) {
+                    diags
+                        .error(span, message)
+                        .help("a template override in the book's `theme/handbook/` asks for data the template is not given");
+                }
+            }
+            outputs.push((page.source, output));
+        }
+        if diags.failed() {
+            return Vec::new();
+        }
+        outputs
     }
 
+    /// Renders every directive of one chapter and splices the edits into its
+    /// text; `None` when nothing changes.
     fn chapter(&self, page: &Page, diags: &Diagnostics) -> Rendered {
         let terms = self
             .directives
@@ -304,9 +324,9 @@ impl Rendering<'_> {
         let text = diags.text(page.source);
         let cx = RenderCx {
             format: self.format,
-            templates: self.templates,
-            markdown: self.markdown,
-            pages: self.pages,
+            templates: &self.templates,
+            markdown: &self.markdown,
+            pages: &self.pages,
             page,
             terms,
             failures: RefCell::new(Vec::new()),
@@ -314,7 +334,7 @@ impl Rendering<'_> {
             terms_shown: RefCell::default(),
         };
         let mut edits: Vec<Edit> = Vec::new();
-        for d in self.directives {
+        for d in &self.directives {
             d.render(page, &cx, &mut edits);
         }
         if let Some(definitions) = terms.definitions(&cx) {
@@ -360,13 +380,35 @@ pub fn run_stdin(mut input: impl Read, output: impl Write) -> anyhow::Result<()>
         ),
     }
     let format = MessageFormat::from_env().map_err(anyhow::Error::msg)?;
-    let handbook = HandbookReporting {
-        format,
-        installed_assets: true,
-    };
-    let book = handbook.run(&ctx, book)?;
+    let mut book = book;
+    let mut diags = Diagnostics::new();
+    let rendering = prepare(&ctx, &mut book, Goal::Render, &mut diags);
+    check_installed_assets(&ctx, &mut diags);
     let mut output = std::io::BufWriter::with_capacity(1 << 16, output);
-    book_json::write(book, &mut output).context("could not write the book to stdout")?;
+    let written = match rendering {
+        // The built-in output cannot fail, so chapters are rendered as the
+        // book is written, a batch at a time: the whole output is never
+        // held at once.
+        Some(rendering) if !rendering.templates.any_overridden() => {
+            report(&diags, format)?;
+            let diags = &diags;
+            book_json::write_with(book, &mut output, |page, _| {
+                let page = &rendering.pages[page?];
+                let (text, failures) = rendering.chapter(page, diags);
+                debug_assert!(failures.is_empty(), "the built-in output cannot fail");
+                Some(text.unwrap_or_else(|| diags.text(page.source).to_string()))
+            })
+        }
+        // An override may fail: every chapter is rendered before a byte is
+        // written.
+        rendering => {
+            let outputs = rendering.map_or_else(Vec::new, |r| r.outputs(&mut diags));
+            report(&diags, format)?;
+            give_back(&mut book, outputs, &diags);
+            book_json::write(book, &mut output)
+        }
+    };
+    written.context("could not write the book to stdout")?;
     output
         .flush()
         .context("could not write the book to stdout")?;
