@@ -287,9 +287,9 @@ struct Rendering {
 }
 
 impl Rendering {
-    /// 4. Renders every chapter, in book order, and reports what a template
-    /// override could not render: per chapter, its source and new text.
-    /// Chapters are independent, so a large book is split across the
+    /// Stage 4: renders every chapter, in book order, and reports what a
+    /// template override could not render: per chapter, its source and new
+    /// text. Chapters are independent, so a large book is split across the
     /// machine's cores; the output is the same bytes either way.
     fn outputs(&self, diags: &mut Diagnostics) -> Vec<(SourceId, Option<String>)> {
         let shared: &Diagnostics = diags;
