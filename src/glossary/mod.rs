@@ -114,7 +114,8 @@ pub(crate) struct Glossary {
     page: Option<(usize, Range<usize>)>,
     /// Who uses what, once validated.
     usage: Usage,
-    /// Tooltips by entry and page depth (relative links differ by depth).
+    /// Each entry of the definitions block, by entry and page depth
+    /// (relative links differ by depth).
     tips: Mutex<HashMap<(usize, usize), String>>,
 }
 

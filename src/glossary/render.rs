@@ -106,30 +106,45 @@ impl Glossary {
         }
         shown.sort_unstable();
         shown.dedup();
-        let mut out = String::new();
-        for index in shown {
-            let entry = &self.entries[index];
-            let _ = write!(
-                out,
-                "<span data-term=\"{}\"><b>{}",
-                escape::html(&entry.id.value),
-                escape::html(&entry.term.value)
-            );
-            if let Some(abbr) = &entry.abbr {
-                let _ = write!(out, " ({})", escape::html(&abbr.value));
-            }
-            out.push_str("</b>");
-            let tip = self.tip(index, cx);
-            if !tip.is_empty() {
-                out.push_str(": ");
-                out.push_str(&tip);
-            }
-            out.push_str("</span>");
+        const OPEN: &str = "<script type=\"text/html\" class=\"hb-tips\">";
+        const CLOSE: &str = "</script>\n\n";
+        let page = cx.page.html_path();
+        let depth = page.matches('/').count();
+        let mut tips = self.tips.lock().unwrap_or_else(|e| e.into_inner());
+        for &index in &shown {
+            tips.entry((index, depth))
+                .or_insert_with(|| self.tip_html(index, page, cx.markdown));
         }
-        Some(format!(
-            "<script type=\"text/html\" class=\"hb-tips\">{}</script>\n\n",
-            script_data(&out)
-        ))
+        let entries: Vec<&str> = shown.iter().map(|&i| tips[&(i, depth)].as_str()).collect();
+        let size = entries.iter().map(|e| e.len()).sum::<usize>();
+        let mut out = String::with_capacity(OPEN.len() + size + CLOSE.len());
+        out.push_str(OPEN);
+        out.extend(entries);
+        out.push_str(CLOSE);
+        Some(out)
+    }
+
+    /// One entry of the [`Glossary::definitions`] block, safe inside it.
+    fn tip_html(&self, index: usize, page: &str, options: &MarkdownOptions) -> String {
+        let entry = &self.entries[index];
+        let mut out = String::from("<span data-term=\"");
+        escape::push_html(&mut out, &entry.id.value);
+        out.push_str("\"><b>");
+        escape::push_html(&mut out, &entry.term.value);
+        if let Some(abbr) = &entry.abbr {
+            out.push_str(" (");
+            escape::push_html(&mut out, &abbr.value);
+            out.push(')');
+        }
+        out.push_str("</b>");
+        let tip = self.render_tip(entry, page, options);
+        if !tip.is_empty() {
+            out.push_str(": ");
+            out.push_str(&tip);
+        }
+        out.push_str("</span>");
+        // Nothing can end the block or open a comment across two entries.
+        script_data(&out)
     }
 
     /// The glossary page relative to the page being rendered (empty on the
@@ -146,12 +161,7 @@ impl Glossary {
     /// An entry's tooltip: its definition's first paragraph, with references
     /// shown as their text and relative links rebased for the page.
     fn tip(&self, index: usize, cx: &RenderCx) -> String {
-        let page = cx.page.html_path();
-        let depth = page.matches('/').count();
-        let mut tips = self.tips.lock().unwrap_or_else(|e| e.into_inner());
-        tips.entry((index, depth))
-            .or_insert_with(|| self.render_tip(&self.entries[index], page, cx.markdown))
-            .clone()
+        self.render_tip(&self.entries[index], cx.page.html_path(), cx.markdown)
     }
 
     pub(super) fn render_tip(

@@ -60,14 +60,7 @@ pub(crate) fn block_output(content: String, prefix: &str, html: bool) -> String 
     // The handbook's own HTML, standing at the start of a line: nothing to
     // change but the blank line after it (no copy of a large block).
     let body = content.strip_suffix('\n').unwrap_or(&content);
-    if html
-        && prefix.is_empty()
-        && !body.contains('\r')
-        && !body.contains("<pre")
-        && body
-            .split('\n')
-            .all(|line| !line.trim().is_empty() && line.trim_start().len() == line.len())
-    {
+    if html && prefix.is_empty() && is_flush(body) {
         let len = body.len();
         let mut out = content;
         out.truncate(len);
@@ -78,6 +71,22 @@ pub(crate) fn block_output(content: String, prefix: &str, html: bool) -> String 
         return out;
     }
     reformat(&content, prefix, html)
+}
+
+/// Whether every line of `body` starts with something other than
+/// whitespace (so none is blank), none ends in `\r` and none opens a
+/// `<pre>`: HTML that can stand as it is.
+fn is_flush(body: &str) -> bool {
+    let bytes = body.as_bytes();
+    let starts_flush = |at: usize| match bytes.get(at) {
+        None => false,
+        Some(b) if b.is_ascii() => !b.is_ascii_whitespace() && *b != b'\x0b',
+        Some(_) => !body[at..].starts_with(char::is_whitespace),
+    };
+    memchr::memchr(b'\r', bytes).is_none()
+        && memchr::memmem::find(bytes, b"<pre").is_none()
+        && starts_flush(0)
+        && memchr::memchr_iter(b'\n', bytes).all(|i| starts_flush(i + 1))
 }
 
 /// [`block_output`], line by line.
@@ -120,6 +129,19 @@ fn reformat(content: &str, prefix: &str, html: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The byte-wise check says what the line-wise one says.
+        #[test]
+        fn flush_html_is_found_byte_by_byte(body in "([ \t\r\x0b\u{a0}\u{2003}]?[<pre>a\n]{0,6}){0,6}") {
+            let line_wise = !body.contains('\r')
+                && !body.contains("<pre")
+                && body
+                    .split('\n')
+                    .all(|line| !line.trim().is_empty() && line.trim_start().len() == line.len());
+            proptest::prop_assert_eq!(is_flush(&body), line_wise);
+        }
+    }
 
     /// Where HTML needs no change, it is passed on as it is, with the same
     /// bytes as line by line.
