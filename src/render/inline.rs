@@ -90,10 +90,25 @@ pub(crate) fn is_plain(source: &str, smart: bool) -> bool {
         if !first.is_ascii_alphabetic() {
             return false;
         }
+        /// Letters, digits and the punctuation markdown leaves alone.
+        const PLAIN: [bool; 256] = {
+            let mut table = [false; 256];
+            let mut b = 0;
+            while b < 128 {
+                table[b] = (b as u8).is_ascii_alphanumeric();
+                b += 1;
+            }
+            let punctuation = b" ,;:?()/%+@=#.-";
+            let mut i = 0;
+            while i < punctuation.len() {
+                table[punctuation[i] as usize] = true;
+                i += 1;
+            }
+            table
+        };
         let word = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
         return bytes.iter().enumerate().all(|(i, &b)| {
-            b.is_ascii_alphanumeric()
-                || (b" ,;:?()/%+@=#.-".contains(&b) && !doubled(i, b))
+            (PLAIN[usize::from(b)] && !doubled(i, b))
                 || (b == b'\'' && smart && i > 0 && word(i - 1) && word(i + 1))
         });
     }
