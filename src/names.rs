@@ -52,6 +52,8 @@ mod tests {
         assert_eq!(looks_like("\u{391}DC"), looks_like("ADC"));
         assert_eq!(looks_like("RT\u{39F}S"), looks_like("RTOS"));
         assert_ne!(looks_like("ADC"), looks_like("DAC"));
+        // Within one alphabet too (the glossary only warns across them).
+        assert_eq!(looks_like("modem"), looks_like("rnodem"));
         assert_eq!(invisible("RT\u{200B}OS"), Some('\u{200B}'));
         assert_eq!(invisible("RTOS"), None);
     }

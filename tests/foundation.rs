@@ -64,6 +64,33 @@ fn stdin_protocol_expands_directives_and_passes_the_rest_through() {
     );
 }
 
+/// The stdin route renders chapters while it writes them (or, with a
+/// template override, all of them first): either way it writes exactly the
+/// book the in-process pipeline gives.
+#[test]
+fn stdin_protocol_writes_the_book_the_pipeline_gives() {
+    for name in [
+        "basic",
+        "real-patterns",
+        "glossary-override",
+        "script-override",
+        "checklist-theme",
+    ] {
+        for renderer in ["html", "markdown"] {
+            let (_dir, input) = preprocessor_input(name, renderer);
+            let out = run_with_stdin(&[], Some(&input), &[]);
+            assert!(out.success, "{name} {renderer}: {}", out.stderr);
+            let (ctx, book): (PreprocessorContext, Book) = serde_json::from_slice(&input).unwrap();
+            let (expected, _) = mdbook_handbook::preprocess(&ctx, book);
+            let expected = serde_json::to_string(&expected.expect("a clean fixture")).unwrap();
+            assert!(
+                out.stdout == expected,
+                "{name} {renderer}: the stdin route wrote another book"
+            );
+        }
+    }
+}
+
 #[test]
 fn stdin_protocol_uses_markdown_for_other_renderers() {
     let (_dir, input) = preprocessor_input("basic", "markdown");

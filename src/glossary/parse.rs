@@ -364,7 +364,13 @@ fn article(type_name: &str) -> String {
 /// character.
 fn check_names(entries: &[Entry], source: SourceId, diags: &mut Diagnostics) {
     let mut seen: HashMap<String, (usize, &'static str, Range<usize>)> = HashMap::new();
-    let mut looks: HashMap<String, (String, Range<usize>)> = HashMap::new();
+    // Look-alikes are names in other alphabets: two names written in ASCII
+    // alone are never that (and a glossary in ASCII alone has none).
+    let mixed = entries
+        .iter()
+        .flat_map(|e| std::iter::once(&e.id).chain(e.names().map(|(_, n)| n)))
+        .any(|n| !n.value.is_ascii());
+    let mut looks: HashMap<String, (String, Range<usize>, bool)> = HashMap::new();
     for (i, entry) in entries.iter().enumerate() {
         let all = std::iter::once(("id", &entry.id)).chain(entry.names());
         for (kind, name) in all {
@@ -382,19 +388,22 @@ fn check_names(entries: &[Entry], source: SourceId, diags: &mut Diagnostics) {
                     )
                     .help("retype the name: readers cannot type what they cannot see");
             }
-            match looks.get(&crate::names::looks_like(&name.value)) {
-                Some((other, at)) if *other != lower => {
-                    diags
-                        .warning(span.clone(), format!("{kind} `{}` looks like `{other}` but is spelt with other letters", name.value))
-                        .note(Span::new(source, at.clone()), "the look-alike is here")
-                        .help("a reader who types what they see gets the other entry: use one alphabet");
-                }
-                Some(_) => {}
-                None => {
-                    looks.insert(
-                        crate::names::looks_like(&name.value),
-                        (lower.clone(), name.span.clone()),
-                    );
+            if mixed {
+                let ascii = name.value.is_ascii();
+                let look = crate::names::looks_like(&name.value);
+                match looks.get(&look) {
+                    Some((other, at, other_ascii))
+                        if *other != lower && !(ascii && *other_ascii) =>
+                    {
+                        diags
+                            .warning(span.clone(), format!("{kind} `{}` looks like `{other}` but is spelt with other letters", name.value))
+                            .note(Span::new(source, at.clone()), "the look-alike is here")
+                            .help("a reader who types what they see gets the other entry: use one alphabet");
+                    }
+                    Some(_) => {}
+                    None => {
+                        looks.insert(look, (lower.clone(), name.span.clone(), ascii));
+                    }
                 }
             }
             match seen.get(&lower) {
