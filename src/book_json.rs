@@ -56,8 +56,8 @@ pub(crate) fn write_with(
     let mut at = 0;
     for (batch, holes) in texts.chunks(BATCH).zip(holes.chunks(BATCH)) {
         let escaped = crate::parallel::map(batch, 1, |(page, old)| match text(*page, old) {
-            Some(new) => serde_json::to_vec(&new),
-            None => serde_json::to_vec(old),
+            Some(new) => escape(&new),
+            None => escape(old),
         });
         for (hole, escaped) in holes.iter().zip(escaped) {
             out.write_all(&skeleton[at..hole + EMPTY_CONTENT.len() - 2])?;
@@ -66,6 +66,14 @@ pub(crate) fn write_with(
         }
     }
     out.write_all(&skeleton[at..])
+}
+
+/// `text` as a JSON string, in a buffer sized for it (HTML's quotes are
+/// most of what is escaped).
+fn escape(text: &str) -> serde_json::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() + text.len() / 8 + 2);
+    serde_json::to_writer(&mut out, text)?;
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -506,7 +506,9 @@ fn names_compare_after_normalisation_and_look_alikes_are_warned() {
     // Names in one alphabet are not look-alikes, though "rn" reads like "m",
     // whether or not the glossary holds other letters elsewhere.
     for extra in ["", "[cafe]\nterm = \"Caf\u{e9}\"\ndefinition = \"x\"\n\n"] {
-        let text = format!("{extra}[modem]\nterm = \"modem\"\ndefinition = \"x\"\n\n[rnodem]\nterm = \"rnodem\"\ndefinition = \"y\"\n");
+        let text = format!(
+            "{extra}[modem]\nterm = \"modem\"\ndefinition = \"x\"\n\n[rnodem]\nterm = \"rnodem\"\ndefinition = \"y\"\n"
+        );
         let (_, diags) = load_text(&text);
         let out = messages(&diags);
         assert!(!out.iter().any(|m| m.contains("looks like")), "{out:?}");

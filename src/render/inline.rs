@@ -64,13 +64,22 @@ fn plain_html(text: &str, fragments: &[Fragment], options: &MarkdownOptions) -> 
     }
     let mut out =
         String::with_capacity(text.len() + fragments.iter().map(|f| f.html.len()).sum::<usize>());
+    // The only smart punctuation plain text can hold: an apostrophe.
+    let push_text = |out: &mut String, text: &str| {
+        for (i, part) in text.split('\'').enumerate() {
+            if i > 0 {
+                out.push('’');
+            }
+            out.push_str(part);
+        }
+    };
     let mut at = 0;
     for f in fragments {
-        out.push_str(&text[at..f.range.start].replace('\'', "’"));
+        push_text(&mut out, &text[at..f.range.start]);
         out.push_str(&f.html);
         at = f.range.end;
     }
-    out.push_str(&text[at..].replace('\'', "’"));
+    push_text(&mut out, &text[at..]);
     Some(out)
 }
 
