@@ -12,7 +12,11 @@
 //! 3. **validate**: book-wide checks (unique ids, known terms, links);
 //! 4. **render**: each directive's edits are spliced into its chapter.
 //!
-//! Any error stops the build before a single chapter is changed.
+//! Any error stops the build before a single chapter is changed. Work on
+//! one chapter at a time (scanning, reading blocks, finding mentions,
+//! rendering) is spread over the machine's cores, in book order
+//! (`parallel.rs`); the stdin route renders chapters as it writes the book
+//! back (`book_json.rs`), so it never holds the whole output.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
