@@ -15,7 +15,17 @@ pub(crate) fn html(text: &str) -> String {
 
 /// Appends `text`, escaped for HTML content or a quoted attribute value.
 pub(crate) fn push_html(out: &mut String, text: &str) {
-    let special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | b'{');
+    const SPECIAL: [bool; 256] = {
+        let mut table = [false; 256];
+        table[b'&' as usize] = true;
+        table[b'<' as usize] = true;
+        table[b'>' as usize] = true;
+        table[b'"' as usize] = true;
+        table[b'\'' as usize] = true;
+        table[b'{' as usize] = true;
+        table
+    };
+    let special = |b: &u8| SPECIAL[usize::from(*b)];
     let mut at = 0;
     while let Some(skip) = text.as_bytes()[at..].iter().position(special) {
         let i = at + skip;
