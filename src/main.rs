@@ -92,7 +92,7 @@ fn main() -> ExitCode {
         Some(Command::Check { root, .. }) => mdbook_handbook::check_as(&root, format),
         Some(Command::Install { root }) => mdbook_handbook::install::install(&root).map(say),
         Some(Command::Init { root }) => mdbook_handbook::init::init(&root).map(say),
-        None => mdbook_handbook::run_stdin(std::io::stdin().lock(), std::io::stdout().lock()),
+        None => mdbook_handbook::run_stdin(std::io::stdin().lock(), unbuffered_stdout()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -104,6 +104,20 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Standard output without its line buffer: the book goes out in large
+/// writes (buffered by `run_stdin`), and line-buffered stdout would search
+/// each for a line end.
+fn unbuffered_stdout() -> Box<dyn std::io::Write> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        if let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() {
+            return Box::new(std::fs::File::from(fd));
+        }
+    }
+    Box::new(std::io::stdout().lock())
 }
 
 /// Prints what a command did, one line each.
