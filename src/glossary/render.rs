@@ -75,9 +75,11 @@ impl Glossary {
     ) -> String {
         cx.terms_shown.borrow_mut().push(index);
         let values = RefValues {
-            href: self
-                .glossary_link(cx)
-                .map(|base| format!("{base}#term-{}", entry.id.value)),
+            href: self.glossary_link(cx).map(|mut href| {
+                href.push_str("#term-");
+                href.push_str(&entry.id.value);
+                href
+            }),
             anchor: self.anchor(index, entry, r, cx),
             shown,
             entry,

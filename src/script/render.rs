@@ -95,13 +95,15 @@ impl Scripts {
             .get(label)
             .map(String::as_str)
             .unwrap_or_default();
+        let mut html = String::with_capacity(40 + hint.len() + label.len());
+        html.push_str("<span class=\"hb-ph\" title=\"");
+        escape::push_html(&mut html, hint);
+        html.push_str("\">[");
+        escape::push_html(&mut html, label);
+        html.push_str("]</span>");
         Fragment {
             range,
-            html: format!(
-                "<span class=\"hb-ph\" title=\"{}\">[{}]</span>",
-                escape::html(hint),
-                escape::html(label)
-            ),
+            html,
             markdown: format!("\\[{}\\]", escape::markdown(label)),
             plain: format!("[{label}]"),
         }
