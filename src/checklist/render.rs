@@ -98,35 +98,46 @@ impl View<'_> {
     /// the same bytes (a test holds them equal). The items are flat with a
     /// depth, so nesting is written without recursion, however deep.
     pub(super) fn html(&self, items: &[Item], labels: &[String]) -> String {
-        let e = escape::html;
+        let e = |out: &mut String, text: &str| escape::push_html(out, text);
         let mut out =
             String::with_capacity(256 + labels.iter().map(|l| l.len() + 80).sum::<usize>());
         out.push_str("<div class=\"handbook-checklist\"");
         if let Some(anchor) = &self.anchor {
-            out.push_str(&format!(" id=\"{}\"", e(anchor)));
+            out.push_str(" id=\"");
+            e(&mut out, anchor);
+            out.push('"');
         }
-        out.push_str(&format!(
-            " data-handbook-checklist=\"{}\" role=\"group\"",
-            e(self.id)
-        ));
+        out.push_str(" data-handbook-checklist=\"");
+        e(&mut out, self.id);
+        out.push_str("\" role=\"group\"");
         match self.title {
-            Some(_) => out.push_str(&format!(" aria-labelledby=\"{}\">\n", e(&self.title_id))),
+            Some(_) => {
+                out.push_str(" aria-labelledby=\"");
+                e(&mut out, &self.title_id);
+                out.push_str("\">\n");
+            }
             None => out.push_str(" aria-label=\"Checklist\">\n"),
         }
         if let Some(title) = self.title {
+            let tag = if self.link.is_some() { "h3" } else { "p" };
+            out.push('<');
+            out.push_str(tag);
+            out.push_str(" class=\"handbook-checklist-title\" id=\"");
+            e(&mut out, &self.title_id);
+            out.push_str("\">");
             match self.link {
-                Some(link) => out.push_str(&format!(
-                    "<h3 class=\"handbook-checklist-title\" id=\"{}\"><a href=\"{}\">{}</a></h3>\n",
-                    e(&self.title_id),
-                    e(link),
-                    e(title)
-                )),
-                None => out.push_str(&format!(
-                    "<p class=\"handbook-checklist-title\" id=\"{}\">{}</p>\n",
-                    e(&self.title_id),
-                    e(title)
-                )),
+                Some(link) => {
+                    out.push_str("<a href=\"");
+                    e(&mut out, link);
+                    out.push_str("\">");
+                    e(&mut out, title);
+                    out.push_str("</a>");
+                }
+                None => e(&mut out, title),
             }
+            out.push_str("</");
+            out.push_str(tag);
+            out.push_str(">\n");
         }
         out.push_str("<ul>\n");
         // The depths of the items whose `<li>` is still open, and whether
