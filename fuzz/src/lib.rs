@@ -217,11 +217,12 @@ pub fn directive_spans(input: &str, names: &[String]) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
     let parser = mdbook_markdown::new_cmark_parser(input, &MarkdownOptions::default());
     for (event, range) in parser.into_offset_iter() {
-        if let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) = event {
-            let word = info.trim_start().to_ascii_lowercase();
-            if word.starts_with("script") || word.starts_with("checklist") {
-                spans.push(range);
-            }
+        // A block is the handbook's when its info string's first word is
+        // the kind, exactly (```checklistion is someone else's code).
+        if let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) = event
+            && matches!(info.split_whitespace().next(), Some("script" | "checklist"))
+        {
+            spans.push(range);
         }
     }
     for (at, _) in input.match_indices("{{#") {
