@@ -600,16 +600,7 @@ pub(super) fn inert(html: &str) -> String {
 /// runs between them whole.
 fn push_inert(out: &mut String, html: &str, mut in_tag: bool) {
     /// The bytes this acts on, inside a tag or not.
-    const ACTS_ON: [bool; 256] = {
-        let mut table = [false; 256];
-        let bytes = b"<>\n\r|{}\\*_`[]~$!";
-        let mut i = 0;
-        while i < bytes.len() {
-            table[bytes[i] as usize] = true;
-            i += 1;
-        }
-        table
-    };
+    const ACTS_ON: [bool; 256] = escape::byte_set(b"<>\n\r|{}\\*_`[]~$!");
     let bytes = html.as_bytes();
     let mut copied = 0;
     let mut i = 0;

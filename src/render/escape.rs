@@ -13,18 +13,21 @@ pub(crate) fn html(text: &str) -> String {
     out
 }
 
+/// A table of the bytes in `bytes`, for finding the next one an escaper
+/// acts on in one lookup a byte.
+pub(crate) const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
 /// Appends `text`, escaped for HTML content or a quoted attribute value.
 pub(crate) fn push_html(out: &mut String, text: &str) {
-    const SPECIAL: [bool; 256] = {
-        let mut table = [false; 256];
-        table[b'&' as usize] = true;
-        table[b'<' as usize] = true;
-        table[b'>' as usize] = true;
-        table[b'"' as usize] = true;
-        table[b'\'' as usize] = true;
-        table[b'{' as usize] = true;
-        table
-    };
+    const SPECIAL: [bool; 256] = byte_set(b"&<>\"'{");
     let special = |b: &u8| SPECIAL[usize::from(*b)];
     let mut at = 0;
     while let Some(skip) = text.as_bytes()[at..].iter().position(special) {

@@ -100,21 +100,9 @@ pub(crate) fn is_plain(source: &str, smart: bool) -> bool {
             return false;
         }
         /// Letters, digits and the punctuation markdown leaves alone.
-        const PLAIN: [bool; 256] = {
-            let mut table = [false; 256];
-            let mut b = 0;
-            while b < 128 {
-                table[b] = (b as u8).is_ascii_alphanumeric();
-                b += 1;
-            }
-            let punctuation = b" ,;:?()/%+@=#.-";
-            let mut i = 0;
-            while i < punctuation.len() {
-                table[punctuation[i] as usize] = true;
-                i += 1;
-            }
-            table
-        };
+        const PLAIN: [bool; 256] = escape::byte_set(
+            b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,;:?()/%+@=#.-",
+        );
         let word = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
         return bytes.iter().enumerate().all(|(i, &b)| {
             (PLAIN[usize::from(b)] && !doubled(i, b))
