@@ -150,6 +150,27 @@ impl Edit {
     }
 }
 
+/// `read` of every chapter, apart (in parallel), each reporting into a fork
+/// of `diags`: the results in book order, and their problems joined back in
+/// that order, as if the chapters had been read one after another.
+pub(crate) fn read_chapters<R: Send>(
+    pages: &[Page],
+    diags: &mut Diagnostics,
+    read: impl Fn(&Page, &mut Diagnostics) -> R + Sync,
+) -> Vec<R> {
+    let shared: &Diagnostics = diags;
+    let read = crate::parallel::map(pages, 32, |page| {
+        let mut found = shared.fork();
+        (read(page, &mut found), found)
+    });
+    read.into_iter()
+        .map(|(result, found)| {
+            diags.join(found);
+            result
+        })
+        .collect()
+}
+
 /// Checks the inline directive names of every chapter: a `{{#` that is never
 /// closed, and a name that is a near miss of one of ours (`{{#trem}}`). Other
 /// names belong to other preprocessors (`{{#tabs}}`, `{{#template}}`) and

@@ -96,22 +96,18 @@ impl Directive for Checklists {
     /// with problems in their attributes are left out; their items are still
     /// checked (and their terms counted).
     fn collect(&mut self, book: &BookCx, facts: &mut Facts, diags: &mut Diagnostics) {
-        // Chapters are read apart (in parallel), then taken in book order.
-        let shared: &Diagnostics = diags;
-        let read = crate::parallel::map(book.pages, 32, |page| {
-            let mut found = shared.fork();
+        let read = crate::directive::read_chapters(book.pages, diags, |page, diags| {
             let mut terms = Vec::new();
             let list: Vec<Checklist> = page
                 .scan
                 .fenced
                 .iter()
                 .filter(|b| b.kind == KIND)
-                .filter_map(|block| parse::block(page, block, &mut terms, &mut found))
+                .filter_map(|block| parse::block(page, block, &mut terms, diags))
                 .collect();
-            (list, terms, found)
+            (list, terms)
         });
-        for (list, terms, found) in read {
-            diags.join(found);
+        for (list, terms) in read {
             facts.terms.extend(terms);
             for checklist in list {
                 facts

@@ -146,23 +146,19 @@ impl Directive for Scripts {
     }
 
     fn collect(&mut self, book: &BookCx, facts: &mut Facts, diags: &mut Diagnostics) {
-        // Chapters are read apart (in parallel), then taken in book order.
-        let shared: &Diagnostics = diags;
         let declared = &self.declared;
-        let read = crate::parallel::map(book.pages, 32, |page| {
-            let mut found = shared.fork();
+        let read = crate::directive::read_chapters(book.pages, diags, |page, diags| {
             let mut read = parse::Read::default();
             let list: Vec<Script> = page
                 .scan
                 .fenced
                 .iter()
                 .filter(|b| b.kind == KIND)
-                .filter_map(|block| parse::block(page, block, declared, &mut read, &mut found))
+                .filter_map(|block| parse::block(page, block, declared, &mut read, diags))
                 .collect();
-            (list, read, found)
+            (list, read)
         });
-        for (list, read, found) in read {
-            diags.join(found);
+        for (list, read) in read {
             facts.terms.extend(read.terms);
             self.used.extend(read.used);
             for script in list {
