@@ -121,6 +121,12 @@ pub(crate) fn parse<T: DeserializeOwned>(
     source: SourceId,
     diags: &mut Diagnostics,
 ) -> Option<T> {
+    // Most attributes are plain quoted strings: read without TOML's parser.
+    // Anything it does not take, and any value `T` refuses, goes to TOML,
+    // which reports it.
+    if let Some(value) = plain_pairs(attrs).and_then(|t| toml::Value::Table(t).try_into().ok()) {
+        return Some(value);
+    }
     let document = as_toml_document(attrs);
     match toml::from_str::<T>(&document) {
         Ok(value) => Some(value),
@@ -138,6 +144,42 @@ pub(crate) fn parse<T: DeserializeOwned>(
             None
         }
     }
+}
+
+/// `key="value"` pairs separated by spaces, read as TOML reads them when no
+/// value holds anything TOML would change (a backslash, a control
+/// character) or mis-read (no space before the next key); `None` otherwise,
+/// and for a repeated key.
+fn plain_pairs(attrs: &str) -> Option<toml::Table> {
+    let blank = |c: char| c == ' ' || c == '\t';
+    let mut table = toml::Table::new();
+    let mut rest = attrs.trim_start_matches(blank);
+    while !rest.is_empty() {
+        let key_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))?;
+        let (key, after_key) = rest.split_at(key_len);
+        let value = after_key
+            .trim_start_matches(blank)
+            .strip_prefix('=')?
+            .trim_start_matches(blank);
+        let quote = value.chars().next().filter(|q| matches!(q, '"' | '\''))?;
+        let len = value[1..].find(quote)?;
+        let text = &value[1..1 + len];
+        if key.is_empty() || text.contains(|c: char| c == '\\' || (c.is_control() && c != '\t')) {
+            return None;
+        }
+        let after = &value[len + 2..];
+        rest = after.trim_start_matches(blank);
+        if rest.len() == after.len() && !rest.is_empty() {
+            return None;
+        }
+        if table
+            .insert(key.to_string(), toml::Value::String(text.to_string()))
+            .is_some()
+        {
+            return None;
+        }
+    }
+    Some(table)
 }
 
 /// Replaces the first character of each whitespace run that separates two
@@ -239,6 +281,49 @@ mod tests {
         #[test]
         fn the_ascii_slug_is_the_unicode_slug(text in "[ -~\t\n]{0,40}") {
             proptest::prop_assert_eq!(slug_ascii(&text), slug_unicode(&text));
+        }
+    }
+
+    /// What TOML alone makes of `attrs`.
+    fn by_toml(attrs: &str) -> Result<Attrs, String> {
+        toml::from_str::<Attrs>(&as_toml_document(attrs)).map_err(|e| e.to_string())
+    }
+
+    proptest::proptest! {
+        /// The plain reading never differs from TOML's: what it takes, TOML
+        /// reads the same, and what it leaves, TOML still reports.
+        #[test]
+        fn plain_pairs_read_as_toml_does(
+            pairs in proptest::collection::vec(
+                ("id|title|cast|colour", "[ \t]?=[ \t]?", "[\"']", r#"[ -~\t\u{e9}\u{7f}]{0,6}"#, "[\"']", "[ \t]{0,2}"),
+                0..4,
+            )
+        ) {
+            let attrs: String = pairs
+                .iter()
+                .map(|(k, eq, open, text, close, gap)| format!("{k}{eq}{open}{text}{close}{gap}"))
+                .collect();
+            if let Some(value) = plain_pairs(&attrs).and_then(|t| toml::Value::Table(t).try_into::<Attrs>().ok()) {
+                proptest::prop_assert_eq!(Ok(value), by_toml(&attrs));
+            }
+        }
+    }
+
+    #[test]
+    fn plain_pairs_take_the_common_attributes_and_leave_the_rest() {
+        let common = r#" id="talk-1"  title = "Asking about WP0007" cast='You, Alex' "#;
+        let table = plain_pairs(common).unwrap();
+        assert_eq!(table["title"].as_str(), Some("Asking about WP0007"));
+        assert_eq!(table["cast"].as_str(), Some("You, Alex"));
+        for left in [
+            r#"title="say \"hi\"""#,
+            r#"id="a"title="b""#,
+            r#"id="a" id="b""#,
+            r#"id="unterminated"#,
+            r#"id=a"#,
+            r#"="a""#,
+        ] {
+            assert!(plain_pairs(left).is_none(), "{left}");
         }
     }
 
