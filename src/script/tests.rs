@@ -1,5 +1,7 @@
 use super::check::is_placeholder_label;
-use super::parse::{find_placeholders, split_speaker};
+use super::parse::{
+    find_placeholders, is_one_text_run, parsed_text_runs, placeholders_in_text, split_speaker,
+};
 use super::*;
 use crate::config;
 use crate::markdown::TermRef;
@@ -607,4 +609,20 @@ fn names_and_labels_compare_after_normalisation() {
     let chapter = "```script id=\"s\" cast=\"You, Jos\u{e9}\"\nYou: Hi [Your Caf\u{e9}].\nJose\u{301}: Hello.\nYou: [Your Cafe\u{301}] again.\n```\n";
     let (_, diags) = run(chapter, &[("Your Caf\u{e9}", "hint")]);
     assert!(diags.is_empty(), "{diags:?}");
+}
+
+proptest::proptest! {
+    /// A line the parser would read as one run of text gives the same
+    /// placeholders without it.
+    #[test]
+    fn placeholders_of_one_text_run_need_no_parser(
+        text in r#"(\[|\]|\]\(|\[[a-z]\]|\(|\)|[a-zA-Z]{1,3}| |!|\^|:|'|"|\||\$|=|\.\.\.|--|&|&amp;|&#91;|https://x|\{\{#term a\}\}|é){0,12}"#
+    ) {
+        if is_one_text_run(&text) {
+            proptest::prop_assert_eq!(
+                placeholders_in_text(&text, &[0..text.len()]),
+                placeholders_in_text(&text, &parsed_text_runs(&text))
+            );
+        }
+    }
 }
