@@ -21,7 +21,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// A directive: one folder under `src/`, one line in `lib.rs`.
-pub(crate) trait Directive: Sync {
+pub(crate) trait Directive: Send + Sync {
     /// The info-string word of its fenced blocks (` ```script `), if any.
     fn fenced_kind(&self) -> Option<&'static str> {
         None

@@ -255,12 +255,12 @@ fn prepare(
     // The built-in output cannot fail; a template override can (it may ask
     // for data it is not given), so `check` renders a book that has one.
     if goal == Goal::Check && !templates.any_overridden() {
+        parallel::drop_later((pages, directives, facts));
         return None;
     }
     // Rendering works from what the directives collected: the scans go.
-    for page in &mut pages {
-        page.scan = markdown::Scan::default();
-    }
+    let scans: Vec<markdown::Scan> = pages.iter_mut().map(|p| std::mem::take(&mut p.scan)).collect();
+    parallel::drop_later(scans);
     Some(Rendering {
         format: Format::for_renderer(&ctx.renderer),
         templates,
@@ -396,12 +396,14 @@ pub fn run_stdin(mut input: impl Read, output: impl Write) -> anyhow::Result<()>
         Some(rendering) if !rendering.templates.any_overridden() => {
             report(&diags, format)?;
             let diags = &diags;
-            book_json::write_with(book, &mut output, |page, _| {
+            let written = book_json::write_with(book, &mut output, |page, _| {
                 let page = &rendering.pages[page?];
                 let (text, failures) = rendering.chapter(page, diags);
                 debug_assert!(failures.is_empty(), "the built-in output cannot fail");
                 Some(text.unwrap_or_else(|| diags.text(page.source).to_string()))
-            })
+            });
+            parallel::drop_later(rendering);
+            written
         }
         // An override may fail: every chapter is rendered before a byte is
         // written.
@@ -416,6 +418,7 @@ pub fn run_stdin(mut input: impl Read, output: impl Write) -> anyhow::Result<()>
     output
         .flush()
         .context("could not write the book to stdout")?;
+    parallel::drop_later(diags);
     Ok(())
 }
 
@@ -473,6 +476,7 @@ pub fn check_as(root: &Path, format: MessageFormat) -> anyhow::Result<()> {
             plural(chapters, "chapter")
         );
     }
+    parallel::drop_later((book.book, diags));
     Ok(())
 }
 

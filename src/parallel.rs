@@ -47,6 +47,16 @@ pub(crate) fn map<T: Sync, R: Send>(
     runs.into_iter().flat_map(|(_, results)| results).collect()
 }
 
+/// Frees `value` on a thread of its own, so the caller need not wait while
+/// every allocation of a whole book is walked. At the end of a run the
+/// process may exit before that thread is done: the system takes the memory
+/// back at once. Only for plain data (no `Drop` with an effect to wait for).
+pub(crate) fn drop_later<T: Send + 'static>(value: T) {
+    // Should no thread start, the closure, and `value` with it, is dropped
+    // here instead.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
