@@ -10,15 +10,85 @@
 //! staging directory behind.
 
 use crate::HandbookReporting;
-use crate::diagnostics::MessageFormat;
+use crate::diagnostics::{Diagnostics, MessageFormat, Span};
 use anyhow::{Context, bail};
+use mdbook_markdown::pulldown_cmark::{Event, Tag};
 use std::fs;
 use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
 
 /// Loads the book at `root` and its configuration, checking what mdBook
-/// itself would only log.
+/// itself would only log. As `mdbook build` does, a chapter file listed in
+/// SUMMARY.md but missing is created (`[build] create-missing`).
 pub(crate) fn load_book(root: &Path) -> anyhow::Result<mdbook_driver::MDBook> {
+    let config = load_config(root)?;
+    mdbook_driver::MDBook::load_with_config(root, config)
+        .with_context(|| format!("could not load the book at `{}`", root.display()))
+}
+
+/// [`load_book`] for `check`, which writes nothing: a missing chapter file
+/// is not created but reported, at its link in SUMMARY.md. `None`: the
+/// book could not be loaded, and `diags` says why.
+pub(crate) fn load_book_to_check(
+    root: &Path,
+    diags: &mut Diagnostics,
+) -> anyhow::Result<Option<mdbook_driver::MDBook>> {
+    let mut config = load_config(root)?;
+    config.build.create_missing = false;
+    let src_dir = root.join(&config.book.src);
+    let src_display = crate::paths::relative_to(&config.book.src, root);
+    match mdbook_driver::MDBook::load_with_config(root, config) {
+        Ok(book) => Ok(Some(book)),
+        Err(e) if report_missing_chapters(&src_dir, &src_display, diags) => {
+            drop(e);
+            Ok(None)
+        }
+        Err(e) => {
+            Err(e).with_context(|| format!("could not load the book at `{}`", root.display()))
+        }
+    }
+}
+
+/// Reports every link in SUMMARY.md whose chapter file does not exist, as
+/// mdBook reads the links (`%20` is a space); whether there was one.
+fn report_missing_chapters(src_dir: &Path, src_display: &Path, diags: &mut Diagnostics) -> bool {
+    let Ok(summary) = fs::read_to_string(src_dir.join("SUMMARY.md")) else {
+        return false;
+    };
+    let options = mdbook_markdown::MarkdownOptions::default();
+    let missing: Vec<(std::ops::Range<usize>, String)> =
+        mdbook_markdown::new_cmark_parser(&summary, &options)
+            .into_offset_iter()
+            .filter_map(|(event, range)| match event {
+                Event::Start(Tag::Link { dest_url, .. }) if !dest_url.is_empty() => {
+                    let location = dest_url.replace("%20", " ");
+                    (!src_dir.join(&location).is_file()).then_some((range, location))
+                }
+                _ => None,
+            })
+            .collect();
+    if missing.is_empty() {
+        return false;
+    }
+    let source = diags.add_source(src_display.join("SUMMARY.md"), summary);
+    for (range, location) in missing {
+        let file = src_display.join(&location);
+        diags
+            .error(
+                Span::new(source, range),
+                format!("chapter file `{}` does not exist", file.display()),
+            )
+            .label("listed here")
+            .help(format!(
+                "create `{}`, or remove this line; `check` writes nothing (`mdbook build` would create the file empty)",
+                file.display()
+            ));
+    }
+    true
+}
+
+/// book.toml, with the environment's overrides, checked.
+fn load_config(root: &Path) -> anyhow::Result<mdbook_driver::config::Config> {
     let book_toml = root.join("book.toml");
     if !book_toml.is_file() {
         bail!(
@@ -36,8 +106,7 @@ pub(crate) fn load_book(root: &Path) -> anyhow::Result<mdbook_driver::MDBook> {
     if !config.contains_key("preprocessor.handbook") {
         config.set("preprocessor.handbook.before", ["links"])?;
     }
-    mdbook_driver::MDBook::load_with_config(root, config)
-        .with_context(|| format!("could not load the book at `{}`", root.display()))
+    Ok(config)
 }
 
 /// `mdbook-handbook build`: builds the book in-process, with the preprocessor

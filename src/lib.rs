@@ -259,7 +259,10 @@ fn prepare(
         return None;
     }
     // Rendering works from what the directives collected: the scans go.
-    let scans: Vec<markdown::Scan> = pages.iter_mut().map(|p| std::mem::take(&mut p.scan)).collect();
+    let scans: Vec<markdown::Scan> = pages
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.scan))
+        .collect();
     parallel::drop_later(scans);
     Some(Rendering {
         format: Format::for_renderer(&ctx.renderer),
@@ -460,9 +463,11 @@ pub fn check(root: &Path) -> anyhow::Result<()> {
 
 /// [`check`], printing diagnostics in `format` (`--message-format`).
 pub fn check_as(root: &Path, format: MessageFormat) -> anyhow::Result<()> {
-    let mut book = build::load_book(root)?;
-    let ctx = PreprocessorContext::new(book.root.clone(), book.config.clone(), "html".to_string());
     let mut diags = Diagnostics::new();
+    let Some(mut book) = build::load_book_to_check(root, &mut diags)? else {
+        return report(&diags, format);
+    };
+    let ctx = PreprocessorContext::new(book.root.clone(), book.config.clone(), "html".to_string());
     process(&ctx, &mut book.book, Goal::Check, &mut diags);
     report(&diags, format)?;
     if diags.items().is_empty() && !format.is_machine_readable() {

@@ -318,6 +318,46 @@ fn warnings_fail_only_when_denied() {
 }
 
 #[test]
+fn check_writes_nothing_and_reports_a_missing_chapter_file_at_its_link() {
+    let dir = copy_fixture("basic");
+    let summary = dir.path().join("src/SUMMARY.md");
+    let listed = std::fs::read_to_string(&summary).unwrap();
+    std::fs::write(
+        &summary,
+        format!("{listed}- [Later](later.md)\n- [Draft]()\n"),
+    )
+    .unwrap();
+    let line = listed.lines().count() + 1;
+    let out = run(&["check", dir.path().to_str().unwrap()]);
+    assert!(!out.success, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("error: chapter file `src/later.md` does not exist"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(&format!("src/SUMMARY.md:{line}:3")),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !dir.path().join("src/later.md").exists(),
+        "check created a chapter file"
+    );
+    // `build` does what `mdbook build` does: it creates the file, empty.
+    let dest = dir.path().join("out");
+    let built = run(&[
+        "build",
+        dir.path().to_str().unwrap(),
+        "--dest-dir",
+        dest.to_str().unwrap(),
+    ]);
+    assert!(built.success, "{}", built.stderr);
+    assert!(dir.path().join("src/later.md").exists());
+}
+
+#[test]
 fn unknown_output_html_keys_are_rejected() {
     let dir = copy_fixture("basic");
     let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
