@@ -59,7 +59,12 @@ pub(crate) fn to_html(
 /// for anything else, which the parser renders. A test holds both ways
 /// equal.
 fn plain_html(text: &str, fragments: &[Fragment], options: &MarkdownOptions) -> Option<String> {
-    if !is_plain(&masked(text, fragments, None), options.smart_punctuation) {
+    let plain = if fragments.is_empty() {
+        is_plain(text, options.smart_punctuation)
+    } else {
+        is_plain(&masked(text, fragments, None), options.smart_punctuation)
+    };
+    if !plain {
         return None;
     }
     let mut out =
