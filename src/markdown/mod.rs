@@ -153,8 +153,11 @@ pub(crate) fn scan(text: &str, options: ScanOptions) -> Scan {
     let mut scan = Scan::default();
     // Ranges where inline directives stand in a context other than text,
     // each with that context; and the paragraphs (for `standalone`).
-    let mut contexts: Vec<(Range<usize>, Context)> = Vec::new();
-    let mut paragraphs: Vec<Range<usize>> = Vec::new();
+    // Sized for prose (an event every few dozen bytes), not grown a
+    // doubling at a time.
+    let mut contexts: Vec<(Range<usize>, Context)> = Vec::with_capacity(text.len() / 32);
+    let mut paragraphs: Vec<Range<usize>> = Vec::with_capacity(text.len() / 256);
+    scan.text.reserve(text.len() / 128);
     // Nesting depth of places where auto-linking must not happen.
     let mut no_link_depth = 0usize;
     let mut in_block: Option<FencedBlock> = None;
