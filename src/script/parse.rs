@@ -362,7 +362,7 @@ impl Reader<'_, '_> {
 
     /// Turns a finished line (with its continuations) into an item.
     fn finish(&mut self, pending: Option<Pending>) {
-        let (speaker, segments) = match pending {
+        let (speaker, joined) = match pending {
             None | Some(Pending::Broken) => return,
             Some(Pending::Line {
                 speaker,
@@ -375,10 +375,10 @@ impl Reader<'_, '_> {
                         .help("write what they say after the colon, or remove the line");
                     return;
                 }
-                (speaker.map(Some), segments)
+                (speaker.map(Some), join(segments))
             }
             Some(Pending::Direction { line, segments }) => {
-                let (offset, text) = join(&segments);
+                let (offset, text) = join(segments);
                 if !text.ends_with(')') {
                     self.diags
                         .error(
@@ -398,10 +398,10 @@ impl Reader<'_, '_> {
                         .help("describe what happens, or remove the line");
                     return;
                 }
-                (Some(None), segments)
+                (Some(None), (offset, text))
             }
         };
-        let (offset, text) = join(&segments);
+        let (offset, text) = joined;
         let placeholders = self.placeholders_in(&text, offset);
         self.terms.extend(
             TermRef::find_in(&text, offset, self.page.source, Some(self.page.index))
@@ -484,7 +484,10 @@ fn names(cast: &[CastMember]) -> String {
 /// Joins a line's segments (offset, text) into one text starting at the first
 /// segment's offset: each gap becomes a newline padded with spaces to its
 /// length in the source, so offsets inside the text stay exact.
-fn join(segments: &[(usize, String)]) -> (usize, String) {
+fn join(mut segments: Vec<(usize, String)>) -> (usize, String) {
+    if segments.len() == 1 {
+        return segments.swap_remove(0);
+    }
     let offset = segments.first().map_or(0, |s| s.0);
     let mut text = String::new();
     for (i, (at, segment)) in segments.iter().enumerate() {
