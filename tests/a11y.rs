@@ -556,7 +556,9 @@ fn print_has_blanks_to_write_on_and_never_splits_a_line() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 
     let pdf = support::axe::print_to_pdf(&tab);
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/handbook-print.pdf");
+    // Cargo's scratch directory for integration tests, wherever the target
+    // directory is.
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("handbook-print.pdf");
     std::fs::write(&path, &pdf).expect("write the PDF");
     // `-layout` keeps each printed row together (a blank's smaller text
     // would otherwise be read out of order).

@@ -212,11 +212,10 @@ fn type_text(tab: &support::Tab<'_>, text: &str) {
     }
 }
 
-/// Where a test may leave files it does not commit.
+/// Where a test may leave files it does not commit: cargo's scratch
+/// directory for integration tests, wherever the target directory is.
 fn target_file(name: &str) -> std::path::PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
-    std::fs::create_dir_all(&dir).expect("target dir");
-    dir.join(name)
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(name)
 }
 
 #[test]
