@@ -546,7 +546,7 @@ pub(super) fn find_placeholders(text: &str) -> Vec<(Range<usize>, String)> {
         return Vec::new();
     }
     if is_one_text_run(text) {
-        placeholders_in_text(text, &[0..text.len()])
+        placeholders_in_text(text, std::slice::from_ref(&(0..text.len())))
     } else {
         placeholders_in_text(text, &parsed_text_runs(text))
     }

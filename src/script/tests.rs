@@ -620,7 +620,7 @@ proptest::proptest! {
     ) {
         if is_one_text_run(&text) {
             proptest::prop_assert_eq!(
-                placeholders_in_text(&text, &[0..text.len()]),
+                placeholders_in_text(&text, std::slice::from_ref(&(0..text.len()))),
                 placeholders_in_text(&text, &parsed_text_runs(&text))
             );
         }
