@@ -258,12 +258,11 @@ fn prepare(
         parallel::drop_later((pages, directives, facts));
         return None;
     }
-    // Rendering works from what the directives collected: the scans go.
-    let scans: Vec<markdown::Scan> = pages
-        .iter_mut()
-        .map(|p| std::mem::take(&mut p.scan))
-        .collect();
-    parallel::drop_later(scans);
+    // Rendering works from what the directives collected: the scans go,
+    // before rendering needs their memory.
+    for page in &mut pages {
+        page.scan = markdown::Scan::default();
+    }
     Some(Rendering {
         format: Format::for_renderer(&ctx.renderer),
         templates,
