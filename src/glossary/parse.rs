@@ -61,10 +61,7 @@ impl Glossary {
             .filter_map(|(at, key, value)| parse_entry(key, at, value, source, diags))
             .collect();
         check_names(&entries, source, diags);
-        entries.sort_by(|a, b| {
-            let key = |e: &Entry| (e.term.value.to_lowercase(), e.id.value.clone());
-            key(a).cmp(&key(b))
-        });
+        entries.sort_by_cached_key(|e| (e.term.value.to_lowercase(), e.id.value.clone()));
         self.entries = entries;
         // First wins; duplicates were reported above.
         for (i, entry) in self.entries.iter().enumerate() {
@@ -447,8 +444,11 @@ impl Glossary {
         for i in in_file_order {
             let entry = &self.entries[i];
             let def = &entry.definition;
-            let map = text
-                .get(def.span.clone())
+            let found = TermRef::find_in(&def.value, 0, source, None);
+            // Where the string's characters are in the file, for what it references.
+            let map = (!found.is_empty())
+                .then(|| text.get(def.span.clone()))
+                .flatten()
                 .and_then(string_map)
                 .filter(|(value, _)| value.trim() == def.value)
                 .map(|(value, map)| {
@@ -459,7 +459,7 @@ impl Glossary {
                             .collect::<Vec<_>>(),
                     )
                 });
-            let refs: Vec<_> = TermRef::find_in(&def.value, 0, source, None)
+            let refs: Vec<_> = found
                 .into_iter()
                 .map(|(local, mut r)| {
                     // Point into glossary.toml: exactly when the string's
