@@ -25,9 +25,11 @@ pub(crate) fn map<T: Sync, R: Send>(
         let mut done = Vec::new();
         loop {
             let run = next.fetch_add(1, Ordering::Relaxed);
-            let Some(part) = items.chunks(RUN).nth(run) else {
+            let start = run * RUN;
+            if start >= items.len() {
                 return done;
-            };
+            }
+            let part = &items[start..(start + RUN).min(items.len())];
             done.push((run, part.iter().map(&f).collect::<Vec<R>>()));
         }
     };
