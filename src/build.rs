@@ -39,14 +39,23 @@ pub(crate) fn load_book_to_check(
     let src_display = crate::paths::relative_to(&config.book.src, root);
     match mdbook_driver::MDBook::load_with_config(root, config) {
         Ok(book) => Ok(Some(book)),
-        Err(e) if report_missing_chapters(&src_dir, &src_display, diags) => {
-            drop(e);
+        // A file that is not there: say which, and where it is listed. Any
+        // other failure (SUMMARY.md itself, a file that cannot be read) is
+        // mdBook's own error.
+        Err(e) if is_not_found(&e) && report_missing_chapters(&src_dir, &src_display, diags) => {
             Ok(None)
         }
         Err(e) => {
             Err(e).with_context(|| format!("could not load the book at `{}`", root.display()))
         }
     }
+}
+
+/// Whether `e` comes from a file that does not exist.
+fn is_not_found(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|cause| cause.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == ErrorKind::NotFound)
 }
 
 /// Reports every link in SUMMARY.md whose chapter file does not exist, as

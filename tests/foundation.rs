@@ -355,6 +355,26 @@ fn check_writes_nothing_and_reports_a_missing_chapter_file_at_its_link() {
     ]);
     assert!(built.success, "{}", built.stderr);
     assert!(dir.path().join("src/later.md").exists());
+
+    // A SUMMARY.md mdBook cannot read is reported as mdBook reports it,
+    // not hidden behind a missing file it also lists.
+    std::fs::write(
+        &summary,
+        format!("{listed}- [Gone](gone.md)\n  - not a link\n"),
+    )
+    .unwrap();
+    let out = run(&["check", dir.path().to_str().unwrap()]);
+    assert!(!out.success, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Summary parsing failed"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("gone.md` does not exist"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
