@@ -370,7 +370,7 @@ pub fn run_stdin(mut input: impl Read, output: impl Write) -> anyhow::Result<()>
     input
         .read_to_end(&mut json)
         .context("could not read the book from stdin")?;
-    let (ctx, book): (PreprocessorContext, Book) =
+    let (ctx, mut book): (PreprocessorContext, Book) =
         serde_json::from_slice(&json).map_err(|e| {
             anyhow::anyhow!(
                 "stdin is not mdBook's preprocessor input ({e}); run this through `mdbook build`, or use `mdbook-handbook build`"
@@ -386,7 +386,6 @@ pub fn run_stdin(mut input: impl Read, output: impl Write) -> anyhow::Result<()>
         ),
     }
     let format = MessageFormat::from_env().map_err(anyhow::Error::msg)?;
-    let mut book = book;
     let mut diags = Diagnostics::new();
     let rendering = prepare(&ctx, &mut book, Goal::Render, &mut diags);
     check_installed_assets(&ctx, &mut diags);

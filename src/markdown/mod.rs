@@ -14,13 +14,13 @@ mod splice;
 pub(crate) mod ranges;
 
 pub(crate) use find::{TermRef, find_inline};
+pub(crate) use splice::{block_in_place, line_prefix, splice};
 
 /// The first `needle` in `haystack`, by a vectorised byte search (the hot
 /// scans look for two- or three-byte delimiters in whole chapters).
 pub(crate) fn find_str(haystack: &str, needle: &str) -> Option<usize> {
     memchr::memmem::find(haystack.as_bytes(), needle.as_bytes())
 }
-pub(crate) use splice::{block_in_place, line_prefix, splice};
 
 use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use mdbook_markdown::{MarkdownOptions, new_cmark_parser};

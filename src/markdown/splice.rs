@@ -84,7 +84,7 @@ fn is_flush(body: &str) -> bool {
         Some(_) => !body[at..].starts_with(char::is_whitespace),
     };
     memchr::memchr(b'\r', bytes).is_none()
-        && memchr::memmem::find(bytes, b"<pre").is_none()
+        && super::find_str(body, "<pre").is_none()
         && starts_flush(0)
         && memchr::memchr_iter(b'\n', bytes).all(|i| starts_flush(i + 1))
 }
