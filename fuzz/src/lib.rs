@@ -311,6 +311,13 @@ pub fn check_inert(input: &str, output: &str, spans: &[Range<usize>], renderer: 
     for (i, part) in outside(input, spans).into_iter().enumerate() {
         if i > 0 {
             neutral.push_str(" x ");
+            // An inline directive's backticks stay, escaped, as its output
+            // writes them: without them the line around it could read
+            // otherwise (a fence's info string may not hold a backtick).
+            let span = &input[spans[i - 1].clone()];
+            if span.starts_with("{{#") {
+                neutral.push_str(&"\\`".repeat(span.matches('`').count()));
+            }
         }
         neutral.push_str(&input[part]);
     }
