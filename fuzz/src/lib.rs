@@ -234,9 +234,20 @@ pub fn directive_spans(input: &str, names: &[String]) -> Vec<Range<usize>> {
             continue;
         }
         let line_end = input[at..].find('\n').map_or(input.len(), |i| at + i);
-        let end = input[at..line_end]
-            .find("}}")
-            .map_or(line_end, |i| at + i + 2);
+        // Closed by the first `}}` on its line, unless another `{{#` opens
+        // first, as the preprocessor reads it; an unclosed one is the
+        // author's text, passed on as written.
+        let line = &input[at..line_end];
+        let Some(close) = line.find("}}") else {
+            continue;
+        };
+        if line[3..]
+            .find("{{#")
+            .is_some_and(|next| 3 + next + 3 <= close)
+        {
+            continue;
+        }
+        let end = at + close + 2;
         // An escaped one is the author's text, passed on as written (for
         // mdBook's `links` to show).
         if !input[..at].ends_with('\\') {
