@@ -132,6 +132,18 @@ fn missing_cast_at_the_end_of_the_file_points_inside_it() {
     assert!(bad.is_empty(), "{bad:#?}");
 }
 
+/// Spans oracle, `chapter` target (crash-1e3a4b4f…): in a fence indented by
+/// two spaces, a line that starts with a tab loses two of the tab's four
+/// columns to the indentation, and the parser writes the other two as
+/// spaces no source byte holds. The line's text was longer than its bytes
+/// in the file, so "indented line continues nothing" pointed two bytes past
+/// the end of the file. The line now keeps the tab itself.
+#[test]
+fn a_tab_split_by_a_fence_indent_keeps_spans_inside_the_file() {
+    let bad = bad_spans("x\n\n  ```script id=\"a\" cast=\"You\"\n\tYou: hi", None);
+    assert!(bad.is_empty(), "{bad:#?}");
+}
+
 /// `chapter` target, html-inert oracle (crash-8d66b1e2…): directives inside
 /// an author's raw HTML block are not directives, and the chapter passes
 /// through unchanged. (The oracle's neutral copy, with the directive-like

@@ -161,7 +161,7 @@ pub(crate) fn scan(text: &str, options: ScanOptions) -> Scan {
     // Nesting depth of places where auto-linking must not happen.
     let mut no_link_depth = 0usize;
     let mut in_block: Option<FencedBlock> = None;
-    let mut pieces: Vec<(usize, String)> = Vec::new();
+    let mut pieces: Vec<(Range<usize>, String)> = Vec::new();
     // Raw inline HTML elements open in the current block (`<b>`, `<a>`):
     // their text is not plain text either.
     let mut html_open: Vec<String> = Vec::new();
@@ -192,7 +192,7 @@ pub(crate) fn scan(text: &str, options: ScanOptions) -> Scan {
                 }
                 no_link_depth -= 1;
             }
-            Event::Text(t) if in_block.is_some() => pieces.push((range.start, t.into_string())),
+            Event::Text(t) if in_block.is_some() => pieces.push((range, t.into_string())),
             // Raw text the parser keeps: where a directive is a directive.
             Event::Start(Tag::HtmlBlock) => {
                 contexts.push((range, Context::Code));
@@ -494,14 +494,26 @@ fn fenced_block(
 }
 
 /// Joins the text events of a code block into lines with their offsets.
-fn lines_of(text: &str, pieces: &[(usize, String)]) -> Vec<Line> {
+fn lines_of(text: &str, pieces: &[(Range<usize>, String)]) -> Vec<Line> {
     let mut lines = Vec::new();
     let mut current: Option<Line> = None;
-    for (offset, piece) in pieces {
+    for (range, piece) in pieces {
+        // Spaces the parser makes of a tab the block's indentation took
+        // part of stand for no source byte: the line keeps the tab itself,
+        // so its text and offsets are the source's.
+        let (offset, piece) = if range.is_empty()
+            && !piece.is_empty()
+            && piece.bytes().all(|b| b == b' ')
+            && text[..range.start].ends_with('\t')
+        {
+            (range.start - 1, "\t")
+        } else {
+            (range.start, piece.as_str())
+        };
         // The events' text is the source's unless the parser rewrote it
-        // (tabs, CRLF); then offsets are the best the parser tells us.
-        let exact = text.get(*offset..offset + piece.len()) == Some(piece.as_str());
-        let mut at = *offset;
+        // otherwise; then offsets are the best the parser tells us.
+        let exact = text.get(offset..offset + piece.len()) == Some(piece);
+        let mut at = offset;
         for part in piece.split_inclusive('\n') {
             let line = current.get_or_insert_with(|| Line {
                 text: String::new(),
@@ -577,6 +589,20 @@ mod tests {
             .map(|l| (l.text.as_str(), l.offset))
             .collect();
         assert_eq!(lines, [("- [ ] a", 26), ("- [ ] b", 35)]);
+    }
+
+    /// A tab the fence's indentation takes part of stays a tab: the line is
+    /// the source's bytes (the parser writes spaces no source byte holds).
+    #[test]
+    fn a_tab_the_fence_indent_splits_stays_in_its_line() {
+        let text = "x\n\n  ```script id=\"a\" cast=\"You\"\n\tYou: hi\n  \tmore\n  ```\n";
+        let s = scan_default(text);
+        let b = &s.fenced[0];
+        let lines: Vec<_> = b.lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(lines, ["\tYou: hi", "\tmore"]);
+        for line in &b.lines {
+            assert_eq!(&text[line.offset..line.offset + line.text.len()], line.text);
+        }
     }
 
     #[test]
