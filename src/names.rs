@@ -20,6 +20,9 @@ pub(crate) fn nfc(name: &str) -> String {
 
 /// The form names are looked up by case-insensitively: NFC, lowercased.
 pub(crate) fn fold(name: &str) -> String {
+    if name.is_ascii() {
+        return name.to_ascii_lowercase();
+    }
     nfc(name).to_lowercase()
 }
 

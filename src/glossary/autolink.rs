@@ -5,19 +5,20 @@
 use super::{Entry, Matcher};
 use crate::pages::Page;
 use aho_corasick::{AhoCorasick, Input, MatchKind};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::ops::Range;
 
 impl Matcher {
     /// One automaton for every term, abbr and alias: leftmost-longest, ASCII
     /// case-insensitive (case is checked per match, see [`case_matches`]).
     pub(super) fn build(entries: &[Entry]) -> Option<Matcher> {
-        let mut seen = BTreeSet::new();
+        let mut seen = HashSet::new();
         let patterns: Vec<(usize, String)> = entries
             .iter()
             .enumerate()
-            .flat_map(|(i, e)| e.names().map(move |(_, n)| (i, n.value.clone())))
-            .filter(|(_, name)| seen.insert(name.clone()))
+            .flat_map(|(i, e)| e.names().map(move |(_, n)| (i, n.value.as_str())))
+            .filter(|(_, name)| seen.insert(*name))
+            .map(|(i, name)| (i, name.to_string()))
             .collect();
         if patterns.is_empty() {
             return None;
@@ -101,6 +102,9 @@ impl Matcher {
 /// single capital (C) must be written exactly so; other words in any case
 /// (`Real-Time` matches `real-time`). So "RTOS" never links "rtos" or "Rtos".
 pub(super) fn case_matches(pattern: &str, found: &str) -> bool {
+    if pattern == found {
+        return true;
+    }
     let words = |s| str::split(s, |c: char| !c.is_alphanumeric());
     words(pattern).zip(words(found)).all(|(p, f)| {
         let mut chars = p.chars();

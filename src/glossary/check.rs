@@ -7,7 +7,7 @@ use crate::config::AutoLink;
 use crate::diagnostics::{Diagnostics, Severity, SourceId, Span, closest};
 use crate::markdown::{Context, TermRef};
 use crate::pages::Page;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 /// How many different unknown keys get a did-you-mean (each costs a look
 /// at every name of the glossary).
@@ -106,7 +106,7 @@ impl Glossary {
                 .and_then(|(p, _)| pages.get(*p))
                 .map(|p| p.html_path().to_string()),
             glossary_page: glossary_page.as_ref().map(|(p, _)| *p),
-            used_in: vec![BTreeMap::new(); self.entries.len()],
+            used_in: vec![Vec::new(); self.entries.len()],
             auto: Vec::new(),
         };
         // In book order, whoever collected them.
@@ -183,6 +183,7 @@ impl Glossary {
                 }
             }
         }
+        usage.finish();
         if self.malformed {
             return usage;
         }
@@ -264,8 +265,21 @@ impl Glossary {
 }
 
 impl Usage {
+    /// Notes a use of `entry` at `offset` in chapter `page`; [`Usage::finish`]
+    /// keeps the first of each chapter.
     fn record(&mut self, entry: usize, page: usize, offset: usize) {
-        let at = self.used_in[entry].entry(page).or_insert(offset);
-        *at = (*at).min(offset);
+        let uses = &mut self.used_in[entry];
+        match uses.last_mut() {
+            Some((p, at)) if *p == page => *at = (*at).min(offset),
+            _ => uses.push((page, offset)),
+        }
+    }
+
+    /// Sorts each entry's uses by chapter, one per chapter: its first.
+    fn finish(&mut self) {
+        for uses in &mut self.used_in {
+            uses.sort_unstable();
+            uses.dedup_by_key(|(page, _)| *page);
+        }
     }
 }

@@ -31,7 +31,7 @@ use crate::markdown::TermRef;
 use crate::pages::Page;
 use crate::render::{Format, Fragment, RenderCx, Template, TermRenderer};
 use aho_corasick::AhoCorasick;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -137,14 +137,27 @@ pub(crate) struct Usage {
     glossary_html: Option<String>,
     /// Index of the `{{#glossary}}` chapter.
     glossary_page: Option<usize>,
-    /// Per entry: chapter → byte offset of the term's first use there.
-    used_in: Vec<BTreeMap<usize, usize>>,
+    /// Per entry: the chapters that use it, each with the byte offset of
+    /// the term's first use there, sorted by chapter (see [`Usage::finish`]).
+    used_in: Vec<Vec<(usize, usize)>>,
     /// Mentions linked automatically, in book order. Each is a reference by
     /// id whose shown text is the mention as written.
     auto: Vec<TermRef>,
 }
 
 impl Usage {
+    /// Where `entry` is first used in chapter `page`.
+    pub(crate) fn first_use(&self, entry: usize, page: usize) -> Option<usize> {
+        let uses = self.used_in.get(entry)?;
+        let at = uses.binary_search_by_key(&page, |(p, _)| *p).ok()?;
+        Some(uses[at].1)
+    }
+
+    /// The chapters that use `entry`, in book order.
+    pub(crate) fn pages(&self, entry: usize) -> impl Iterator<Item = usize> + '_ {
+        self.used_in[entry].iter().map(|(page, _)| *page)
+    }
+
     /// The mentions auto-linking turns into references in chapter `page`.
     pub(crate) fn auto_links(&self, page: usize) -> impl Iterator<Item = &TermRef> {
         let start = self.auto.partition_point(|r| r.page < Some(page));

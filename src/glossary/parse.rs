@@ -63,6 +63,8 @@ impl Glossary {
         check_names(&entries, source, diags);
         entries.sort_by_cached_key(|e| (e.term.value.to_lowercase(), e.id.value.clone()));
         self.entries = entries;
+        self.ids.reserve(self.entries.len());
+        self.names.reserve(3 * self.entries.len());
         // First wins; duplicates were reported above.
         for (i, entry) in self.entries.iter().enumerate() {
             self.ids.entry(entry.id.value.clone()).or_insert(i);
@@ -89,6 +91,9 @@ fn report_toml_errors(
     errors: &[toml::de::Error],
     diags: &mut Diagnostics,
 ) -> bool {
+    if errors.is_empty() {
+        return false;
+    }
     let mut malformed = false;
     let headers = table_headers(text);
     let mut duplicates: Vec<Range<usize>> = Vec::new();
@@ -525,6 +530,10 @@ pub(super) fn string_map(raw: &str) -> Option<(String, Vec<usize>)> {
         } else {
             usize::from(raw[i..].starts_with('\n'))
         };
+    }
+    // Without escapes the value is the raw text, byte for byte.
+    if !basic || !raw[i..end].contains('\\') {
+        return Some((raw.get(i..end)?.to_string(), (i..=end).collect()));
     }
     let mut value = String::new();
     let mut map = Vec::new();

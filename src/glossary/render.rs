@@ -57,8 +57,8 @@ impl Glossary {
     /// The id of a reference that is the first use of its term in the
     /// chapter: what the glossary's "used in" links to.
     fn anchor(&self, index: usize, entry: &Entry, r: &TermRef, cx: &RenderCx) -> Option<String> {
-        let first = self.usage.used_in.get(index)?.get(&cx.page.index)?;
-        if r.page != Some(cx.page.index) || *first != r.span.range.start {
+        let first = self.usage.first_use(index, cx.page.index)?;
+        if r.page != Some(cx.page.index) || first != r.span.range.start {
             return None;
         }
         let anchor = ref_anchor(cx.page.index, &entry.id.value);
@@ -247,9 +247,9 @@ impl Glossary {
                 .collect();
             // Pre-rendered: a term may be used in a thousand chapters.
             let mut used_in = String::new();
-            for (i, p) in usage.used_in[index]
-                .keys()
-                .filter_map(|p| cx.pages.get(*p))
+            for (i, p) in usage
+                .pages(index)
+                .filter_map(|p| cx.pages.get(p))
                 .enumerate()
             {
                 if i > 0 {
@@ -328,9 +328,10 @@ impl Glossary {
             if !see_also.is_empty() {
                 item.push_str(&format!("\n: See also: {}.", list(see_also)));
             }
-            let used_in: Vec<_> = self.usage.used_in[index]
-                .keys()
-                .filter_map(|p| cx.pages.get(*p))
+            let used_in: Vec<_> = self
+                .usage
+                .pages(index)
+                .filter_map(|p| cx.pages.get(p))
                 .map(|p| {
                     let link = cx.page.link(p, None, Format::Markdown);
                     format!("[{}]({link})", escape::markdown(&p.name))
@@ -463,7 +464,23 @@ pub(super) fn page_html(letters: &[Letter]) -> String {
 }
 
 /// The byte range of a definition's first block, when it is a paragraph.
-fn first_paragraph(markdown: &str, options: &MarkdownOptions) -> Option<Range<usize>> {
+pub(super) fn first_paragraph(markdown: &str, options: &MarkdownOptions) -> Option<Range<usize>> {
+    one_line_paragraph(markdown).or_else(|| first_paragraph_parsed(markdown, options))
+}
+
+/// A definition of one line that starts with a letter: one paragraph, the
+/// whole of it, without a parse (no other block starts so; a test holds
+/// this equal to the parser's reading). `None` for anything else.
+pub(super) fn one_line_paragraph(markdown: &str) -> Option<Range<usize>> {
+    (markdown.starts_with(char::is_alphabetic) && !markdown.contains(['\n', '\r']))
+        .then(|| 0..markdown.trim_end().len())
+}
+
+/// [`first_paragraph`], as the parser reads it.
+pub(super) fn first_paragraph_parsed(
+    markdown: &str,
+    options: &MarkdownOptions,
+) -> Option<Range<usize>> {
     let (event, range) = mdbook_markdown::new_cmark_parser(markdown, options)
         .into_offset_iter()
         .next()?;

@@ -1,7 +1,7 @@
 use super::autolink::case_matches;
 use super::parse::string_map;
 use super::render::inert;
-use super::render::{letter_of, script_data};
+use super::render::{first_paragraph_parsed, letter_of, one_line_paragraph, script_data};
 use super::*;
 use crate::render::Templates;
 use crate::testing;
@@ -384,7 +384,7 @@ fn render_page_refs(template: Option<&str>, keys: &[&str]) -> (Vec<String>, Opti
         let (mut g, d) = (g, diags);
         g.usage = Usage {
             glossary_html: Some("glossary.html".into()),
-            used_in: vec![BTreeMap::new(); g.entries.len()],
+            used_in: vec![Vec::new(); g.entries.len()],
             ..Usage::default()
         };
         (g, d)
@@ -561,5 +561,36 @@ fn the_built_in_glossary_page_is_its_template() {
             .render("glossary", &serde_json::json!({ "letters": letters }))
             .unwrap();
         assert_eq!(page_html(letters), template);
+    }
+}
+
+proptest::proptest! {
+    /// A definition of one line that starts with a letter is read as one
+    /// paragraph without the parser: exactly as the parser reads it, with
+    /// every extension mdBook may turn on (tables, definition lists, GFM).
+    #[test]
+    fn a_one_line_definition_is_the_paragraph_the_parser_reads(
+        text in "[a-zA-Z\u{e9}\u{3b1}][ -~\t\u{e9}\u{a0}]{0,40}"
+    ) {
+        let options = MarkdownOptions::default();
+        let fast = one_line_paragraph(&text);
+        proptest::prop_assert!(fast.is_some());
+        proptest::prop_assert_eq!(fast, first_paragraph_parsed(&text, &options));
+    }
+}
+
+#[test]
+fn a_definition_that_is_not_one_plain_line_goes_to_the_parser() {
+    for text in [
+        "# Heading",
+        "- item",
+        "> quote",
+        "1. one",
+        "Term\n: def",
+        "a\n\nb",
+        "<b>x</b>",
+        "    code",
+    ] {
+        assert_eq!(one_line_paragraph(text), None, "{text}");
     }
 }
