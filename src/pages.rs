@@ -245,12 +245,11 @@ pub(crate) fn check_unlisted(
         .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
         .filter(|e| included.is_empty() || !included.contains(&paths::normalize(e.path())))
         .filter_map(|e| e.path().strip_prefix(src_dir).ok().map(Path::to_path_buf))
+        .filter(|f| f != Path::new("SUMMARY.md") && f != input_404 && !listed.contains(f))
         .collect();
+    // In a stable order, whatever order the file system lists them in.
     files.sort();
     for file in files {
-        if file == Path::new("SUMMARY.md") || file == input_404 || listed.contains(&file) {
-            continue;
-        }
         let text = std::fs::read_to_string(src_dir.join(&file)).unwrap_or_default();
         let source = diags.add_source(src_dir_display.join(&file), text);
         diags
