@@ -7,15 +7,16 @@
 //! zero-width character) are what [`looks_like`] and [`invisible`] find, for
 //! a warning.
 
+use std::borrow::Cow;
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 use unicode_security::confusable_detection::skeleton;
 
-/// `name` in NFC (most names are so already, and are only copied).
-pub(crate) fn nfc(name: &str) -> String {
-    if unicode_normalization::is_nfc_quick(name.chars()) == IsNormalized::Yes {
-        return name.to_string();
+/// `name` in NFC (most names are so already, and are borrowed as they are).
+pub(crate) fn nfc(name: &str) -> Cow<'_, str> {
+    if name.is_ascii() || unicode_normalization::is_nfc_quick(name.chars()) == IsNormalized::Yes {
+        return Cow::Borrowed(name);
     }
-    name.nfc().collect()
+    Cow::Owned(name.nfc().collect())
 }
 
 /// The form names are looked up by case-insensitively: NFC, lowercased.

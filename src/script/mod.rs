@@ -127,7 +127,7 @@ impl Scripts {
             declared: config
                 .placeholders
                 .iter()
-                .map(|(label, hint)| (crate::names::nfc(label), hint.clone()))
+                .map(|(label, hint)| (crate::names::nfc(label).into_owned(), hint.clone()))
                 .collect(),
             root: root.to_path_buf(),
             used: BTreeSet::new(),

@@ -203,7 +203,7 @@ fn parse_cast(
                 .note(first, "first named here");
         } else {
             members.push(CastMember {
-                name: crate::names::nfc(name),
+                name: crate::names::nfc(name).into_owned(),
                 span,
             });
         }
@@ -619,7 +619,7 @@ pub(super) fn placeholders_in_text(
         {
             continue;
         }
-        found.push((range, crate::names::nfc(label)));
+        found.push((range, crate::names::nfc(label).into_owned()));
     }
     found
 }
