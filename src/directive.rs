@@ -212,7 +212,7 @@ pub(crate) fn check_names(pages: &[Page], ours: &[&str], diags: &mut Diagnostics
             .iter()
             .filter(|d| !d.in_code() && !d.escaped)
         {
-            let name = d.name.as_str();
+            let name = d.name.as_ref();
             if known().any(|k| k == name) {
                 continue;
             }

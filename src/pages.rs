@@ -208,7 +208,7 @@ fn check_included_text(
         .chain(
             scan.inline
                 .iter()
-                .filter(|i| !i.in_code() && !i.escaped && owned.inline.contains(&i.name.as_str()))
+                .filter(|i| !i.in_code() && !i.escaped && owned.inline.contains(&i.name.as_ref()))
                 .map(|i| (i.range.start, format!("`{{{{#{}}}}}`", i.name))),
         )
         .min();

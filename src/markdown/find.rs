@@ -5,6 +5,7 @@ use super::{Context, InlineDirective, Unclosed, find_str, ranges};
 use crate::diagnostics::{SourceId, Span};
 use mdbook_markdown::pulldown_cmark::Event;
 use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// A `{{#term KEY}}` or `{{#term KEY|shown text}}` reference.
@@ -80,6 +81,24 @@ pub(crate) fn code_spans(text: &str) -> Vec<Range<usize>> {
         .collect()
 }
 
+/// A directive's name: the names this preprocessor and mdBook's `links`
+/// own are not copied (a chapter holds dozens of `{{#term}}`s).
+fn directive_name(name: &str) -> Cow<'static, str> {
+    const KNOWN: [&str; 7] = [
+        "term",
+        "glossary",
+        "checklists",
+        "include",
+        "rustdoc_include",
+        "playground",
+        "title",
+    ];
+    match KNOWN.iter().find(|k| **k == name) {
+        Some(known) => Cow::Borrowed(known),
+        None => Cow::Owned(name.to_string()),
+    }
+}
+
 /// Finds every `{{#name args}}` in `text` (offsets start at `base`), without
 /// looking at markdown structure: callers decide what is code. A directive
 /// is closed by the first `}}` on its line, unless another `{{#` opens
@@ -133,7 +152,7 @@ pub(crate) fn find_inline(text: &str, base: usize) -> (Vec<InlineDirective>, Vec
         let args = raw_args.trim();
         let lead = raw_args.len() - raw_args.trim_start().len();
         found.push(InlineDirective {
-            name: name.to_string(),
+            name: directive_name(name),
             args: args.to_string(),
             args_offset: base + from + name_len + lead,
             range: base + start..base + end + 2,

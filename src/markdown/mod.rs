@@ -25,6 +25,7 @@ pub(crate) fn find_str(haystack: &str, needle: &str) -> Option<usize> {
 use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
 use mdbook_preprocessor::config::HtmlConfig;
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// A fenced code block whose info string starts with a directive kind.
@@ -58,7 +59,7 @@ pub(crate) struct Line {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct InlineDirective {
     /// `term`, `glossary`, `include`, ...
-    pub(crate) name: String,
+    pub(crate) name: Cow<'static, str>,
     /// Everything between the name and `}}`, trimmed.
     pub(crate) args: String,
     /// Byte offset of `args` in the text scanned.
