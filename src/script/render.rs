@@ -41,7 +41,7 @@ impl Scripts {
             .map(|beat| {
                 beat.iter()
                     .map(|item| {
-                        let fragments = self.placeholders(item);
+                        let fragments = self.placeholders(item, Format::Html);
                         ItemView {
                             direction: item.speaker.is_none(),
                             speaker: item.speaker.map_or("", |i| script.cast[i].as_str()),
@@ -78,18 +78,28 @@ impl Scripts {
     }
 
     /// A line's placeholders, as fragments of its text.
-    fn placeholders(&self, item: &Item) -> Vec<Fragment> {
+    fn placeholders(&self, item: &Item, format: Format) -> Vec<Fragment> {
         item.placeholders
             .iter()
-            .map(|(range, label)| self.placeholder(range.clone(), label))
+            .map(|(range, label)| self.placeholder(range.clone(), label, format))
             .collect()
     }
 
     /// A placeholder as the reader gets it: the label in brackets (the page's
     /// script reads the label from there and shows the reader's value in its
     /// place), its hint as the title; for other renderers, the label in
-    /// escaped brackets.
-    fn placeholder(&self, range: std::ops::Range<usize>, label: &str) -> Fragment {
+    /// escaped brackets. Only `format`'s own form is written (and the plain
+    /// text, for link text).
+    fn placeholder(&self, range: std::ops::Range<usize>, label: &str, format: Format) -> Fragment {
+        let plain = format!("[{label}]");
+        if format == Format::Markdown {
+            return Fragment {
+                range,
+                html: String::new(),
+                markdown: format!("\\[{}\\]", escape::markdown(label)),
+                plain,
+            };
+        }
         let hint = self
             .declared
             .get(label)
@@ -104,8 +114,8 @@ impl Scripts {
         Fragment {
             range,
             html,
-            markdown: format!("\\[{}\\]", escape::markdown(label)),
-            plain: format!("[{label}]"),
+            markdown: String::new(),
+            plain,
         }
     }
 
@@ -120,7 +130,7 @@ impl Scripts {
             let lines: Vec<String> = beat
                 .iter()
                 .map(|item| {
-                    let fragments = self.placeholders(item);
+                    let fragments = self.placeholders(item, Format::Markdown);
                     let text = cx.inline_with(&item.text, item.offset, fragments);
                     // A continued line goes on indented by four spaces: it
                     // continues the paragraph, and nothing in it can start a
