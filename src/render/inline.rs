@@ -71,6 +71,10 @@ fn plain_html(text: &str, fragments: &[Fragment], options: &MarkdownOptions) -> 
         String::with_capacity(text.len() + fragments.iter().map(|f| f.html.len()).sum::<usize>());
     // The only smart punctuation plain text can hold: an apostrophe.
     let push_text = |out: &mut String, text: &str| {
+        if !text.contains('\'') {
+            out.push_str(text);
+            return;
+        }
         for (i, part) in text.split('\'').enumerate() {
             if i > 0 {
                 out.push('’');
@@ -109,10 +113,20 @@ pub(crate) fn is_plain(source: &str, smart: bool) -> bool {
             b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,;:?()/%+@=#.-",
         );
         let word = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
-        return bytes.iter().enumerate().all(|(i, &b)| {
-            (PLAIN[usize::from(b)] && !doubled(i, b))
-                || (b == b'\'' && smart && i > 0 && word(i - 1) && word(i + 1))
-        });
+        // One pass; a doubled `-` or `.` is seen at its second byte.
+        let mut prev = 0u8;
+        for (i, &b) in bytes.iter().enumerate() {
+            if !PLAIN[usize::from(b)] {
+                let apostrophe = b == b'\'' && smart && i > 0 && word(i - 1) && word(i + 1);
+                if !apostrophe {
+                    return false;
+                }
+            } else if b == prev && matches!(b, b'-' | b'.') {
+                return false;
+            }
+            prev = b;
+        }
+        return true;
     }
     if (0..bytes.len()).any(|i| doubled(i, bytes[i])) {
         return false;
@@ -441,6 +455,18 @@ mod tests {
                 proptest::prop_assert_eq!(fast, slow);
             }
         }
+    }
+
+    #[test]
+    fn doubled_dashes_and_dots_are_left_to_the_parser() {
+        // Smart punctuation makes `--` a dash and `...` an ellipsis.
+        for text in ["a--b", "Wait...", "a b--", "x..y"] {
+            assert!(!is_plain(text, true), "{text}");
+        }
+        for text in ["a-b.c", "one - two. Three", "it's"] {
+            assert!(is_plain(text, true), "{text}");
+        }
+        assert!(!is_plain("it's", false));
     }
 
     fn frag(text: &str, needle: &str, html: &str) -> Fragment {
