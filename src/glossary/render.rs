@@ -85,7 +85,7 @@ impl Glossary {
             entry,
         };
         if !cx.templates.is_overridden("glossary-term") {
-            return inert(&values.html());
+            return values.html();
         }
         match cx.template("glossary-term", &values.data(&self.tip(index, cx))) {
             Ok(html) => inert(&join_lines(&html)),
@@ -513,28 +513,29 @@ impl RefValues<'_> {
         })
     }
 
-    /// The built-in `glossary-term.hbs`, as plain code: the same bytes as
-    /// the template's output with its lines joined (a test holds them equal).
+    /// The built-in `glossary-term.hbs`, as plain code, written [`inert`]
+    /// as it goes: the same bytes as the template's output with its lines
+    /// joined, made inert (a test holds them equal).
     pub(super) fn html(&self) -> String {
         let mut out = String::with_capacity(96 + self.shown.len());
         match &self.href {
             Some(href) => {
                 out.push_str("<a class=\"handbook-term\" href=\"");
-                escape::push_html(&mut out, href);
+                push_inert_html(&mut out, href, true);
             }
             None => {
                 out.push_str("<span class=\"handbook-term\" tabindex=\"0\" data-term=\"");
-                escape::push_html(&mut out, &self.entry.id.value);
+                push_inert_html(&mut out, &self.entry.id.value, true);
             }
         }
         out.push('"');
         if let Some(anchor) = &self.anchor {
             out.push_str(" id=\"");
-            escape::push_html(&mut out, anchor);
+            push_inert_html(&mut out, anchor, true);
             out.push('"');
         }
         out.push('>');
-        escape::push_html(&mut out, self.shown);
+        push_inert_html(&mut out, self.shown, false);
         out.push_str(if self.href.is_some() {
             "</a>"
         } else {
@@ -610,6 +611,18 @@ pub(super) fn inert(html: &str) -> String {
     let mut out = String::with_capacity(html.len() + 16);
     push_inert(&mut out, html, false);
     out
+}
+
+/// `text` escaped for HTML and then made [`inert`], inside a tag or not:
+/// what `inert` makes of the escaped text in that place. Most ids, links and
+/// shown texts hold nothing either acts on, and are copied as they are.
+fn push_inert_html(out: &mut String, text: &str, in_tag: bool) {
+    const ACTS_ON: [bool; 256] = escape::byte_set(b"&<>\"'{}\n\r|\\*_`[]~$!");
+    if text.bytes().any(|b| ACTS_ON[usize::from(b)]) {
+        push_inert(out, &escape::html(text), in_tag);
+    } else {
+        out.push_str(text);
+    }
 }
 
 /// [`inert`], appending to `out`, starting inside a tag or not. Every

@@ -463,25 +463,34 @@ fn inert_html_keeps_markdown_away_from_text_only() {
 fn the_built_in_reference_is_its_template() {
     let (g, _) = load_text(GLOSSARY);
     let templates = Templates::embedded(TEMPLATES);
-    let hostile = "<b>\"it's\"</b> {{#include x}} & `=`";
+    // Every character an escape acts on, alone (the plain text is copied
+    // as it is) and all together.
+    let hostile = "<b>\"it's\"</b> {{#include x}} & `=` *a_b* [c](d) ~e~ $f$ !g \\h |i|";
+    let mut texts: Vec<String> = "&<>\"'{}|\\*_`[]~$!"
+        .chars()
+        .map(|c| format!("a{c}b"))
+        .collect();
+    texts.push(hostile.to_string());
     for entry in &g.entries {
-        for (href, anchor) in [
-            (Some("glossary.html#term-x"), Some("hb-ref0-x")),
-            (None, None),
-            (None, Some("hb-ref1-x")),
-            (Some(hostile), None),
-        ] {
-            let values = render::RefValues {
-                href: href.map(str::to_string),
-                anchor: anchor.map(str::to_string),
-                shown: hostile,
-                entry,
-            };
-            let template = templates
-                .render("glossary-term", &values.data(hostile))
-                .unwrap();
-            let joined: String = template.lines().map(str::trim).collect();
-            assert_eq!(values.html(), joined);
+        for text in &texts {
+            for (href, anchor) in [
+                (Some("glossary.html#term-x"), Some("hb-ref0-x")),
+                (None, None),
+                (None, Some("hb-ref1-x")),
+                (Some(text.as_str()), None),
+            ] {
+                let values = render::RefValues {
+                    href: href.map(str::to_string),
+                    anchor: anchor.map(str::to_string),
+                    shown: text,
+                    entry,
+                };
+                let template = templates
+                    .render("glossary-term", &values.data(text))
+                    .unwrap();
+                let joined: String = template.lines().map(str::trim).collect();
+                assert_eq!(values.html(), inert(&joined), "{text}");
+            }
         }
     }
 }
