@@ -16,7 +16,7 @@ use crate::markdown::TermRef;
 use crate::pages::MDBOOK_DIRECTIVES;
 use crate::pages::Page;
 use crate::render::{RenderCx, Template, TermRenderer};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 

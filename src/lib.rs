@@ -47,13 +47,13 @@ mod testing;
 use anyhow::Context;
 use diagnostics::{Diagnostics, MessageFormat, SourceId};
 use directive::{BookCx, Directive, Edit, Facts, Output};
+use foldhash::{HashSet, HashSetExt};
 use markdown::{ScanOptions, block_in_place};
 use mdbook_preprocessor::book::{Book, BookItem};
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use pages::Page;
 use render::{Format, RenderCx, Templates};
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::path::Path;
 

@@ -7,8 +7,9 @@ use crate::diagnostics::{Diagnostics, Severity, SourceId, Span};
 use crate::markdown::{self, Scan, ScanOptions};
 use crate::paths;
 use crate::render::Format;
+use foldhash::HashSet;
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// mdBook's own `{{#...}}` directives, expanded by its `links` preprocessor.

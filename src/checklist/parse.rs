@@ -6,9 +6,9 @@ use crate::attrs;
 use crate::diagnostics::{Diagnostics, closest};
 use crate::markdown::{FencedBlock, Line, TermRef, find_inline};
 use crate::pages::Page;
+use foldhash::{HashMap, HashMapExt};
 use mdbook_markdown::MarkdownOptions;
 use mdbook_markdown::pulldown_cmark::Event;
-use std::collections::HashMap;
 use std::ops::Range;
 
 /// Reads one checklist block. Every `{{#term}}` of its items (valid or not)

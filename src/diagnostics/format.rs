@@ -4,8 +4,8 @@
 
 use super::*;
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use foldhash::{HashMap, HashMapExt};
 use serde_json::{Value, json};
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 /// How diagnostics are written: `--message-format` of `check` and `build`.

@@ -5,7 +5,8 @@
 use super::{Entry, Matcher};
 use crate::pages::Page;
 use aho_corasick::{AhoCorasick, Input, MatchKind};
-use std::collections::{BTreeSet, HashSet};
+use foldhash::{HashSet, HashSetExt};
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 impl Matcher {

@@ -7,7 +7,8 @@ use crate::config::AutoLink;
 use crate::diagnostics::{Diagnostics, Severity, SourceId, Span, closest};
 use crate::markdown::{Context, TermRef};
 use crate::pages::Page;
-use std::collections::{BTreeSet, HashMap};
+use foldhash::{HashMap, HashMapExt};
+use std::collections::BTreeSet;
 
 /// How many different unknown keys get a did-you-mean (each costs a look
 /// at every name of the glossary).

@@ -31,7 +31,7 @@ use crate::markdown::TermRef;
 use crate::pages::Page;
 use crate::render::{Format, Fragment, RenderCx, Template, TermRenderer};
 use aho_corasick::AhoCorasick;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Mutex;

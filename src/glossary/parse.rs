@@ -5,7 +5,7 @@ use super::{Entry, FIELDS, Glossary, Matcher, Text};
 use crate::data_file::DataFileError;
 use crate::diagnostics::{Diagnostics, Severity, SourceId, Span, closest};
 use crate::markdown::TermRef;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::ops::Range;
 use std::path::Path;
 use toml::de::{DeTable, DeValue};

@@ -259,7 +259,7 @@ pub(crate) fn scan(text: &str, options: ScanOptions) -> Scan {
     let paragraphs = paragraphs
         .into_iter()
         .map(|p| trimmed(text, p))
-        .collect::<std::collections::HashSet<_>>();
+        .collect::<foldhash::HashSet<_>>();
     scan.inline = inline
         .into_iter()
         .map(|mut d| {

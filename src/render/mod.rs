@@ -12,10 +12,10 @@ pub(crate) use templates::{Template, Templates};
 use crate::diagnostics::Span;
 use crate::markdown::TermRef;
 use crate::pages::Page;
+use foldhash::HashSet;
 use mdbook_markdown::MarkdownOptions;
 use serde::Serialize;
 use std::cell::RefCell;
-use std::collections::HashSet;
 
 /// What the renderer wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 use super::Scripts;
 use crate::config;
 use crate::diagnostics::{Diagnostics, Severity, Span, closest};
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::ops::Range;
 
 impl Scripts {

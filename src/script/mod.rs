@@ -38,8 +38,9 @@ use crate::diagnostics::{Diagnostics, Span};
 use crate::directive::{BookCx, Directive, Edit, Facts};
 use crate::pages::Page;
 use crate::render::{RenderCx, Template};
+use foldhash::{HashMap, HashMapExt};
 use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
