@@ -113,6 +113,7 @@ pub(crate) fn find_inline(text: &str, base: usize) -> (Vec<InlineDirective>, Vec
     // `{{#` found by its braces (a byte search), not as a substring.
     let bytes = text.as_bytes();
     let starts: Vec<usize> = memchr::memmem::find_iter(bytes, b"{{#").collect();
+    found.reserve_exact(starts.len());
     let mut taken = 0; // end of the last directive found: no overlaps
     let mut line_end = 0; // the end of the line holding the current start
     // The first `}}` at or after the last search (none: there is no more).

@@ -22,7 +22,7 @@ pub(crate) fn find_str(haystack: &str, needle: &str) -> Option<usize> {
     memchr::memmem::find(haystack.as_bytes(), needle.as_bytes())
 }
 
-use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+use mdbook_markdown::pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
 use mdbook_preprocessor::config::HtmlConfig;
 use std::borrow::Cow;
@@ -162,7 +162,7 @@ pub(crate) fn scan(text: &str, options: ScanOptions) -> Scan {
     // Nesting depth of places where auto-linking must not happen.
     let mut no_link_depth = 0usize;
     let mut in_block: Option<FencedBlock> = None;
-    let mut pieces: Vec<(Range<usize>, String)> = Vec::new();
+    let mut pieces: Vec<(Range<usize>, CowStr)> = Vec::new();
     // Raw inline HTML elements open in the current block (`<b>`, `<a>`):
     // their text is not plain text either.
     let mut html_open: Vec<String> = Vec::new();
@@ -193,7 +193,7 @@ pub(crate) fn scan(text: &str, options: ScanOptions) -> Scan {
                 }
                 no_link_depth -= 1;
             }
-            Event::Text(t) if in_block.is_some() => pieces.push((range, t.into_string())),
+            Event::Text(t) if in_block.is_some() => pieces.push((range, t)),
             // Raw text the parser keeps: where a directive is a directive.
             Event::Start(Tag::HtmlBlock) => {
                 contexts.push((range, Context::Code));
@@ -495,7 +495,7 @@ fn fenced_block(
 }
 
 /// Joins the text events of a code block into lines with their offsets.
-fn lines_of(text: &str, pieces: &[(Range<usize>, String)]) -> Vec<Line> {
+fn lines_of(text: &str, pieces: &[(Range<usize>, CowStr)]) -> Vec<Line> {
     let mut lines = Vec::new();
     let mut current: Option<Line> = None;
     for (range, piece) in pieces {
@@ -509,7 +509,7 @@ fn lines_of(text: &str, pieces: &[(Range<usize>, String)]) -> Vec<Line> {
         {
             (range.start - 1, "\t")
         } else {
-            (range.start, piece.as_str())
+            (range.start, piece.as_ref())
         };
         // The events' text is the source's unless the parser rewrote it
         // otherwise; then offsets are the best the parser tells us.
@@ -517,7 +517,7 @@ fn lines_of(text: &str, pieces: &[(Range<usize>, String)]) -> Vec<Line> {
         let mut at = offset;
         for part in piece.split_inclusive('\n') {
             let line = current.get_or_insert_with(|| Line {
-                text: String::new(),
+                text: String::with_capacity(part.len()),
                 offset: at,
             });
             line.text.push_str(part.trim_end_matches(['\n', '\r']));

@@ -67,9 +67,11 @@ fn plain_html(text: &str, fragments: &[Fragment], options: &MarkdownOptions) -> 
     if !plain {
         return None;
     }
-    let mut out =
-        String::with_capacity(text.len() + fragments.iter().map(|f| f.html.len()).sum::<usize>());
-    // The only smart punctuation plain text can hold: an apostrophe.
+    // The only smart punctuation plain text can hold: an apostrophe, which
+    // becomes a three-byte ’.
+    let apostrophes = memchr::memchr_iter(b'\'', text.as_bytes()).count();
+    let fragments_len = fragments.iter().map(|f| f.html.len()).sum::<usize>();
+    let mut out = String::with_capacity(text.len() + 2 * apostrophes + fragments_len);
     let push_text = |out: &mut String, text: &str| {
         if !text.contains('\'') {
             out.push_str(text);
