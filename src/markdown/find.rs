@@ -1,7 +1,7 @@
 //! Inline `{{#name args}}` directives and `{{#term}}` references, found in
 //! raw text (callers decide what is code).
 
-use super::{Context, InlineDirective, Unclosed, find_str, ranges};
+use super::{Context, InlineDirective, Unclosed, find_all, find_str, ranges};
 use crate::diagnostics::{SourceId, Span};
 use mdbook_markdown::pulldown_cmark::Event;
 use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
@@ -112,7 +112,7 @@ pub(crate) fn find_inline(text: &str, base: usize) -> (Vec<InlineDirective>, Vec
     }
     // `{{#` found by its braces (a byte search), not as a substring.
     let bytes = text.as_bytes();
-    let starts: Vec<usize> = memchr::memmem::find_iter(bytes, b"{{#").collect();
+    let starts = find_all(text, "{{#");
     found.reserve_exact(starts.len());
     let mut taken = 0; // end of the last directive found: no overlaps
     let mut line_end = 0; // the end of the line holding the current start

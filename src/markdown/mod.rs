@@ -19,7 +19,26 @@ pub(crate) use splice::{block_in_place, line_prefix, splice};
 /// The first `needle` in `haystack`, by a vectorised byte search (the hot
 /// scans look for two- or three-byte delimiters in whole chapters).
 pub(crate) fn find_str(haystack: &str, needle: &str) -> Option<usize> {
-    memchr::memmem::find(haystack.as_bytes(), needle.as_bytes())
+    match searcher(needle) {
+        Some(finder) => finder.find(haystack.as_bytes()),
+        None => memchr::memmem::find(haystack.as_bytes(), needle.as_bytes()),
+    }
+}
+
+/// Where every `needle` starts in `haystack`, not overlapping.
+pub(crate) fn find_all(haystack: &str, needle: &str) -> Vec<usize> {
+    match searcher(needle) {
+        Some(finder) => finder.find_iter(haystack.as_bytes()).collect(),
+        None => memchr::memmem::find_iter(haystack.as_bytes(), needle.as_bytes()).collect(),
+    }
+}
+
+/// The searcher for a delimiter the chapter scans look up again and again,
+/// built once (building one costs more than a short search).
+fn searcher(needle: &str) -> Option<&'static memchr::memmem::Finder<'static>> {
+    static COMMON: LazyLock<[memchr::memmem::Finder<'static>; 4]> =
+        LazyLock::new(|| ["{{#", "}}", "{{", "://"].map(memchr::memmem::Finder::new));
+    COMMON.iter().find(|f| f.needle() == needle.as_bytes())
 }
 
 use mdbook_markdown::pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
@@ -27,6 +46,7 @@ use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
 use mdbook_preprocessor::config::HtmlConfig;
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 /// A fenced code block whose info string starts with a directive kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
