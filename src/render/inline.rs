@@ -95,7 +95,10 @@ fn plain_html(text: &str, fragments: &[Fragment], options: &MarkdownOptions) -> 
 }
 
 /// Whether markdown leaves `source` as it is (see [`plain_html`]); with
-/// `smart` punctuation an apostrophe inside a word may be in it too.
+/// `smart` punctuation an apostrophe inside a word may be in it too. It
+/// starts with a letter or `(` (no block starts so), and a line break in it
+/// is a soft one: no space before it, a letter after it (a continued script
+/// line), which starts no block either.
 pub(crate) fn is_plain(source: &str, smart: bool) -> bool {
     let bytes = source.as_bytes();
     let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
@@ -107,7 +110,7 @@ pub(crate) fn is_plain(source: &str, smart: bool) -> bool {
     // `--` and `...` are smart punctuation.
     let doubled = |i: usize, b: u8| matches!(b, b'-' | b'.') && bytes.get(i + 1) == Some(&b);
     if source.is_ascii() {
-        if !first.is_ascii_alphabetic() {
+        if !(first.is_ascii_alphabetic() || first == b'(') {
             return false;
         }
         /// Letters, digits and the punctuation markdown leaves alone.
@@ -120,7 +123,10 @@ pub(crate) fn is_plain(source: &str, smart: bool) -> bool {
         for (i, &b) in bytes.iter().enumerate() {
             if !PLAIN[usize::from(b)] {
                 let apostrophe = b == b'\'' && smart && i > 0 && word(i - 1) && word(i + 1);
-                if !apostrophe {
+                let soft_break = b == b'\n'
+                    && prev != b' '
+                    && bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic);
+                if !(apostrophe || soft_break) {
                     return false;
                 }
             } else if b == prev && matches!(b, b'-' | b'.') {
@@ -134,7 +140,7 @@ pub(crate) fn is_plain(source: &str, smart: bool) -> bool {
         return false;
     }
     let chars: Vec<char> = source.chars().collect();
-    if !chars[0].is_alphabetic() {
+    if !(chars[0].is_alphabetic() || chars[0] == '(') {
         return false;
     }
     let word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric());
@@ -142,6 +148,10 @@ pub(crate) fn is_plain(source: &str, smart: bool) -> bool {
         c.is_alphanumeric()
             || " ,;:?()/%+@=#.-".contains(*c)
             || (*c == '\'' && smart && i > 0 && word(chars.get(i - 1)) && word(chars.get(i + 1)))
+            || (*c == '\n'
+                && i > 0
+                && chars[i - 1] != ' '
+                && chars.get(i + 1).is_some_and(|c| c.is_alphabetic()))
     })
 }
 
@@ -438,7 +448,7 @@ mod tests {
         /// Where the plain-text path applies, it gives what the parser gives.
         #[test]
         fn plain_text_is_written_as_the_parser_writes_it(
-            text in "[aZé1 ,;:?()/%+@=#.'\\-x*_<&]{1,14}",
+            text in "[aZé1 ,;:?()/%+@=#.'\\-x*_<&\n]{1,14}",
             smart in proptest::bool::ANY,
             fragment in proptest::bool::ANY,
         ) {
@@ -469,6 +479,28 @@ mod tests {
             assert!(is_plain(text, true), "{text}");
         }
         assert!(!is_plain("it's", false));
+    }
+
+    #[test]
+    fn a_direction_and_a_continued_line_are_plain_as_the_parser_writes_them() {
+        let options = MarkdownOptions::default();
+        for text in [
+            "(Alex glances at the clock.)",
+            "I'd value\nyour view",
+            "a\nb\nc",
+            "(\na",
+        ] {
+            let fast = plain_html(text, &[], &options).unwrap_or_else(|| panic!("{text}"));
+            let guard = block_start(text, &[], &options);
+            assert_eq!(
+                fast,
+                unwrap_paragraph(render_html(text, &[], &options, None, guard))
+            );
+        }
+        // A hard break, an indented or block-like next line: the parser's.
+        for text in ["a  \nb", "a \nb", "a\n b", "a\n#b", "a\n1. b", "a\n"] {
+            assert!(!is_plain(text, true), "{text:?}");
+        }
     }
 
     fn frag(text: &str, needle: &str, html: &str) -> Fragment {
