@@ -82,20 +82,24 @@ pub(crate) fn slug(text: &str) -> String {
     }
 }
 
-/// [`slug`] of ASCII text, byte by byte (the common case).
+/// [`slug`] of ASCII text, byte by byte (the common case): a run of other
+/// bytes is one dash, written only between two words.
 fn slug_ascii(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut out = Vec::with_capacity(text.len());
+    let mut gap = false;
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() {
-            out.push(char::from(b.to_ascii_lowercase()));
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
+            if gap && !out.is_empty() {
+                out.push(b'-');
+            }
+            gap = false;
+            out.push(b.to_ascii_lowercase());
+        } else {
+            gap = true;
         }
     }
-    if out.ends_with('-') {
-        out.pop();
-    }
-    out
+    // Only ASCII letters, digits and dashes were written.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn slug_unicode(text: &str) -> String {
