@@ -39,9 +39,9 @@ fn render_html(c: &Checklist, link: Option<String>, cx: &RenderCx) -> Result<Str
     // with a checklist's or a script's anchor.
     let key = match link {
         None => c.id.name.clone(),
-        Some(_) => format!("all--{}", c.id.name),
+        Some(_) => ["all--", &c.id.name].concat(),
     };
-    let title_id = format!("hb-title--{key}");
+    let title_id = ["hb-title--", &key].concat();
     let title = c
         .title
         .clone()
@@ -174,7 +174,7 @@ impl View<'_> {
 /// The element id of a checklist where it stands (prefixed: a heading of
 /// the same words gets the bare slug from mdBook).
 pub(super) fn anchor(c: &Checklist) -> String {
-    format!("hb-{}", c.id.name)
+    ["hb-", &c.id.name].concat()
 }
 
 /// One chapter's part of the `{{#checklists}}` page, for `checklists.hbs`.

@@ -257,12 +257,11 @@ impl Glossary {
                 }
                 let anchor = ref_anchor(p.index, &entry.id.value);
                 let href = cx.page.link_to(paths[p.index], Some(&anchor));
-                let _ = write!(
-                    used_in,
-                    "<a href=\"{}\">{}</a>",
-                    escape::html(&href),
-                    escape::html(&p.name)
-                );
+                used_in.push_str("<a href=\"");
+                escape::push_html(&mut used_in, &href);
+                used_in.push_str("\">");
+                escape::push_html(&mut used_in, &p.name);
+                used_in.push_str("</a>");
             }
             let page_entry = PageEntry {
                 id: &entry.id.value,
@@ -572,7 +571,10 @@ pub(super) fn script_data(html: &str) -> String {
 /// The id of the first reference to term `id` in chapter `page`: unique in
 /// the book, as mdBook's print page joins every chapter.
 fn ref_anchor(page: usize, id: &str) -> String {
-    format!("hb-ref{page}-{id}")
+    let mut anchor = String::with_capacity(28 + id.len());
+    let _ = write!(anchor, "hb-ref{page}-");
+    anchor.push_str(id);
+    anchor
 }
 
 /// A term as the glossary page's heading for it: the glossary writes terms

@@ -91,7 +91,7 @@ impl Scripts {
     /// escaped brackets. Only `format`'s own form is written (and the plain
     /// text, for link text).
     fn placeholder(&self, range: std::ops::Range<usize>, label: &str, format: Format) -> Fragment {
-        let plain = format!("[{label}]");
+        let plain = ["[", label, "]"].concat();
         if format == Format::Markdown {
             return Fragment {
                 range,
