@@ -268,7 +268,7 @@ impl Glossary {
 impl Usage {
     /// Notes a use of `entry` at `offset` in chapter `page`; [`Usage::finish`]
     /// keeps the first of each chapter.
-    fn record(&mut self, entry: usize, page: usize, offset: usize) {
+    pub(super) fn record(&mut self, entry: usize, page: usize, offset: usize) {
         let uses = &mut self.used_in[entry];
         match uses.last_mut() {
             Some((p, at)) if *p == page => *at = (*at).min(offset),
@@ -277,7 +277,7 @@ impl Usage {
     }
 
     /// Sorts each entry's uses by chapter, one per chapter: its first.
-    fn finish(&mut self) {
+    pub(super) fn finish(&mut self) {
         for uses in &mut self.used_in {
             uses.sort_unstable();
             uses.dedup_by_key(|(page, _)| *page);

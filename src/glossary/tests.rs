@@ -603,3 +603,26 @@ fn a_definition_that_is_not_one_plain_line_goes_to_the_parser() {
         assert_eq!(one_line_paragraph(text), None, "{text}");
     }
 }
+
+/// A chapter's first use is its smallest offset, whether an explicit
+/// reference or a mention found after it; chapters come back in book order.
+#[test]
+fn uses_keep_the_first_offset_of_each_chapter_in_book_order() {
+    let mut usage = Usage {
+        used_in: vec![Vec::new(); 2],
+        ..Usage::default()
+    };
+    // Explicit references in book order, then the mentions found later.
+    usage.record(0, 3, 40);
+    usage.record(0, 3, 10);
+    usage.record(0, 5, 7);
+    usage.record(0, 1, 99);
+    usage.record(0, 3, 4);
+    usage.finish();
+    assert_eq!(usage.pages(0).collect::<Vec<_>>(), [1, 3, 5]);
+    assert_eq!(usage.first_use(0, 3), Some(4));
+    assert_eq!(usage.first_use(0, 5), Some(7));
+    assert_eq!(usage.first_use(0, 2), None);
+    assert_eq!(usage.first_use(1, 3), None);
+    assert_eq!(usage.pages(1).count(), 0);
+}
