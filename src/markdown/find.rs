@@ -82,18 +82,15 @@ pub(crate) fn code_spans(text: &str) -> Vec<Range<usize>> {
 }
 
 /// A directive's name: the names this preprocessor and mdBook's `links`
-/// own are not copied (a chapter holds dozens of `{{#term}}`s).
+/// own are not copied (a chapter holds dozens of `{{#term}}`s). A name
+/// missing from this list is only copied, never treated otherwise.
 fn directive_name(name: &str) -> Cow<'static, str> {
-    const KNOWN: [&str; 7] = [
-        "term",
-        "glossary",
-        "checklists",
-        "include",
-        "rustdoc_include",
-        "playground",
-        "title",
-    ];
-    match KNOWN.iter().find(|k| **k == name) {
+    const OURS: [&str; 3] = ["term", "glossary", "checklists"];
+    match OURS
+        .iter()
+        .chain(&crate::pages::MDBOOK_DIRECTIVES)
+        .find(|k| **k == name)
+    {
         Some(known) => Cow::Borrowed(known),
         None => Cow::Owned(name.to_string()),
     }
