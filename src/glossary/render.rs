@@ -619,24 +619,28 @@ pub(super) fn inert(html: &str) -> String {
 /// what `inert` makes of the escaped text in that place. Most ids, links and
 /// shown texts hold nothing either acts on, and are copied as they are.
 fn push_inert_html(out: &mut String, text: &str, in_tag: bool) {
-    const ACTS_ON: [bool; 256] = escape::byte_set(b"&<>\"'{}\n\r|\\*_`[]~$!");
-    if text.bytes().any(|b| ACTS_ON[usize::from(b)]) {
+    let acted_on = |b: u8| escape::HTML_SPECIAL[usize::from(b)] || INERT_ACTS_ON[usize::from(b)];
+    if text.bytes().any(acted_on) {
         push_inert(out, &escape::html(text), in_tag);
     } else {
         out.push_str(text);
     }
 }
 
+/// The bytes [`push_inert`] acts on, inside a tag or not.
+const INERT_ACTS_ON: [bool; 256] = escape::byte_set(b"<>\n\r|{}\\*_`[]~$!");
+
 /// [`inert`], appending to `out`, starting inside a tag or not. Every
 /// character it changes is ASCII, so it goes byte by byte and copies the
 /// runs between them whole.
 fn push_inert(out: &mut String, html: &str, mut in_tag: bool) {
-    /// The bytes this acts on, inside a tag or not.
-    const ACTS_ON: [bool; 256] = escape::byte_set(b"<>\n\r|{}\\*_`[]~$!");
     let bytes = html.as_bytes();
     let mut copied = 0;
     let mut i = 0;
-    while let Some(skip) = bytes[i..].iter().position(|&b| ACTS_ON[usize::from(b)]) {
+    while let Some(skip) = bytes[i..]
+        .iter()
+        .position(|&b| INERT_ACTS_ON[usize::from(b)])
+    {
         i += skip;
         let replacement = match bytes[i] {
             b'<' => {

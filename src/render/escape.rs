@@ -25,10 +25,12 @@ pub(crate) const fn byte_set(bytes: &[u8]) -> [bool; 256] {
     table
 }
 
+/// The bytes [`push_html`] escapes.
+pub(crate) const HTML_SPECIAL: [bool; 256] = byte_set(b"&<>\"'{");
+
 /// Appends `text`, escaped for HTML content or a quoted attribute value.
 pub(crate) fn push_html(out: &mut String, text: &str) {
-    const SPECIAL: [bool; 256] = byte_set(b"&<>\"'{");
-    let special = |b: &u8| SPECIAL[usize::from(*b)];
+    let special = |b: &u8| HTML_SPECIAL[usize::from(*b)];
     let mut at = 0;
     while let Some(skip) = text.as_bytes()[at..].iter().position(special) {
         let i = at + skip;
