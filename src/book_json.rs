@@ -1,12 +1,15 @@
 //! The preprocessed book written back to mdBook as JSON, byte for byte what
 //! `serde_json::to_writer` writes. Nearly all of it is chapter text: the
-//! chapters are escaped in parallel, a batch at a time (so at most a batch
-//! is held twice), into a skeleton serde writes without them. A caller can
-//! render each chapter there too ([`write_with`]). Chapter text is escaped
-//! here, not by serde, with a vectorised search (tested byte-equal).
+//! chapters are escaped in parallel, a batch at a time, into a skeleton
+//! serde writes without them. A caller can render each chapter there too
+//! ([`write_with`]): its edits are escaped piece by piece, so the new text
+//! is never built before its JSON, and each batch's old texts are freed
+//! once written. Chapter text is escaped here, not by serde (tested
+//! byte-equal).
 
 use mdbook_preprocessor::book::Book;
 use std::io::Write;
+use std::ops::Range;
 
 /// Chapters escaped per batch: enough that one costly page (the book's
 /// checklists, its glossary) shares a batch with work for the other cores.
@@ -18,19 +21,20 @@ const EMPTY_CONTENT: &[u8] = br#""content":"""#;
 
 /// Writes `book` as JSON to `out`.
 pub(crate) fn write(book: Book, out: &mut impl Write) -> std::io::Result<()> {
-    write_with(book, out, |_, _| None)
+    write_with(book, out, |_, _| Vec::new())
 }
 
-/// Writes `book` as JSON to `out`, each chapter's text replaced by what
-/// `text` gives for it (`None`: as it is). `text` is given the chapter's
-/// page number (chapters with a source file, counted in book order, as
-/// [`crate::pages::load`] counts them) and its text in `book`; it is called
-/// a batch at a time, so a caller that renders chapters there never holds
-/// the whole output.
+/// Writes `book` as JSON to `out`, with `edits` spliced into each chapter's
+/// text ([`crate::markdown::splice`]; none: as it is). `edits` is given the
+/// chapter's page number (chapters with a source file, counted in book
+/// order, as [`crate::pages::load`] counts them) and its text in `book`; it
+/// is called a batch at a time, and each batch's texts are freed once it is
+/// written, so a caller that renders chapters there never holds the whole
+/// output, nor the whole input once the output is written.
 pub(crate) fn write_with(
     mut book: Book,
     out: &mut impl Write,
-    text: impl Fn(Option<usize>, &str) -> Option<String> + Sync,
+    edits: impl Fn(Option<usize>, &str) -> Vec<(Range<usize>, String)> + Sync,
 ) -> std::io::Result<()> {
     let mut texts = Vec::new();
     let mut pages = 0;
@@ -49,34 +53,44 @@ pub(crate) fn write_with(
         let mut texts = texts.into_iter();
         crate::pages::for_each_chapter_in_order(&mut book.items, &mut |chapter| {
             if let Some((page, old)) = texts.next() {
-                chapter.content = text(page, &old).unwrap_or(old);
+                chapter.content = crate::markdown::splice(&old, edits(page, &old));
             }
         });
         return Ok(serde_json::to_writer(out, &book)?);
     }
     let mut at = 0;
-    for (batch, holes) in texts.chunks(BATCH).zip(holes.chunks(BATCH)) {
-        let escaped = crate::parallel::map(batch, 1, |(page, old)| match text(*page, old) {
-            Some(new) => escape(&new),
-            None => escape(old),
+    for (batch, holes) in texts.chunks_mut(BATCH).zip(holes.chunks(BATCH)) {
+        let escaped = crate::parallel::map(batch, 1, |(page, old)| {
+            escape_spliced(old, edits(*page, old))
         });
-        for (hole, escaped) in holes.iter().zip(escaped) {
+        for ((hole, escaped), (_, old)) in holes.iter().zip(escaped).zip(batch) {
             out.write_all(&skeleton[at..hole + EMPTY_CONTENT.len() - 2])?;
             out.write_all(&escaped)?;
             at = hole + EMPTY_CONTENT.len();
+            *old = String::new();
         }
     }
     out.write_all(&skeleton[at..])
 }
 
-/// `text` as a JSON string, as serde_json writes it (a test holds them
-/// equal), into a buffer sized for it. Chapter text is dense with quotes
-/// and line ends but rarely holds another byte JSON escapes: then a
-/// vectorised search jumps from one escape to the next.
-fn escape(text: &str) -> Vec<u8> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 8 + 2);
+/// `text`, with `edits` spliced in, as a JSON string: the same bytes as
+/// serde_json writes for the spliced text (a test holds them equal), but
+/// escaped piece by piece, so the spliced text is never built.
+fn escape_spliced(text: &str, edits: Vec<(Range<usize>, String)>) -> Vec<u8> {
+    let len = crate::markdown::spliced_len(text, &edits);
+    let mut out = Vec::with_capacity(len + len / 8 + 2);
     out.push(b'"');
+    crate::markdown::for_each_piece(text, edits, |piece| escape_into(&mut out, piece));
+    out.push(b'"');
+    out
+}
+
+/// Appends `text`, escaped as inside a JSON string as serde_json escapes
+/// it. Chapter text is dense with quotes and line ends but rarely holds
+/// another byte JSON escapes: then a vectorised search jumps from one
+/// escape to the next.
+fn escape_into(out: &mut Vec<u8>, text: &str) {
+    let bytes = text.as_bytes();
     let mut start = 0;
     let mut escape_at = |out: &mut Vec<u8>, i: usize| {
         out.extend_from_slice(&bytes[start..i]);
@@ -89,17 +103,15 @@ fn escape(text: &str) -> Vec<u8> {
     if rare {
         for (i, &b) in bytes.iter().enumerate() {
             if b < 0x20 || b == b'"' || b == b'\\' {
-                escape_at(&mut out, i);
+                escape_at(out, i);
             }
         }
     } else {
         for i in memchr::memchr3_iter(b'"', b'\\', b'\n', bytes) {
-            escape_at(&mut out, i);
+            escape_at(out, i);
         }
     }
     out.extend_from_slice(&bytes[start..]);
-    out.push(b'"');
-    out
 }
 
 /// Appends the JSON escape of `b` (a quote, a backslash or a control byte)
@@ -131,13 +143,33 @@ mod tests {
         /// Chapter text is escaped as serde_json escapes it.
         #[test]
         fn text_is_escaped_as_serde_escapes_it(text in "(\\PC|[\\x00-\\x1f\"\\\\<>&\u{7f}\u{2028}])*") {
-            proptest::prop_assert_eq!(super::escape(&text), serde_json::to_vec(&text).unwrap());
+            proptest::prop_assert_eq!(super::escape_spliced(&text, Vec::new()), serde_json::to_vec(&text).unwrap());
+        }
+
+        /// Spliced text is escaped as serde_json escapes the text spliced.
+        #[test]
+        fn spliced_text_is_escaped_as_serde_escapes_it(
+            text in "[a-z\"\\\\\n\x01]{0,40}",
+            cuts in proptest::collection::vec((0usize..40, 0usize..8, "[a-z\"\n\x02<]{0,6}"), 0..4),
+        ) {
+            // Ranges in order and apart, as the renderer's edits are.
+            let mut edits = Vec::new();
+            let mut at = 0;
+            for (gap, len, replacement) in cuts {
+                let start = (at + gap).min(text.len());
+                let end = (start + len).min(text.len());
+                edits.push((start..end, replacement));
+                at = end;
+            }
+            edits.reverse();
+            let spliced = crate::markdown::splice(&text, edits.clone());
+            proptest::prop_assert_eq!(super::escape_spliced(&text, edits), serde_json::to_vec(&spliced).unwrap());
         }
 
         /// Also where quotes, backslashes and line ends are all it escapes.
         #[test]
         fn html_is_escaped_as_serde_escapes_it(text in "[a-z é\"\\\\\n<>=/]*") {
-            proptest::prop_assert_eq!(super::escape(&text), serde_json::to_vec(&text).unwrap());
+            proptest::prop_assert_eq!(super::escape_spliced(&text, Vec::new()), serde_json::to_vec(&text).unwrap());
         }
     }
 
@@ -180,7 +212,9 @@ mod tests {
         // Texts given while writing land on their own chapters.
         let mut ours = Vec::new();
         super::write_with(book.clone(), &mut ours, |page, old| {
-            page.map(|p| format!("page {p} was {} bytes", old.len()))
+            page.map(|p| (0..old.len(), format!("page {p} was {} bytes", old.len())))
+                .into_iter()
+                .collect()
         })
         .unwrap();
         let mut page = 0;

@@ -279,9 +279,12 @@ enum Goal {
     Check,
 }
 
-/// What rendering one chapter gives: its new text (`None`: unchanged) and
+/// What rendering one chapter gives: the edits to splice into its text and
 /// what could not be rendered.
-type Rendered = (Option<String>, Vec<(diagnostics::Span, String)>);
+type Rendered = (
+    Vec<(std::ops::Range<usize>, String)>,
+    Vec<(diagnostics::Span, String)>,
+);
 
 /// Everything collected and validated, ready to render chapters with.
 struct Rendering {
@@ -299,7 +302,12 @@ impl Rendering {
     /// machine's cores; the output is the same bytes either way.
     fn outputs(&self, diags: &mut Diagnostics) -> Vec<(SourceId, Option<String>)> {
         let shared: &Diagnostics = diags;
-        let rendered = parallel::map(&self.pages, 64, |page| self.chapter(page, shared));
+        let rendered = parallel::map(&self.pages, 64, |page| {
+            let text = shared.text(page.source);
+            let (edits, failures) = self.chapter(page, text);
+            let output = (!edits.is_empty()).then(|| markdown::splice(text, edits));
+            (output, failures)
+        });
         // A broken template override is reported once per message.
         let mut reported = HashSet::new();
         let mut outputs = Vec::with_capacity(rendered.len());
@@ -319,15 +327,15 @@ impl Rendering {
         outputs
     }
 
-    /// Renders every directive of one chapter and splices the edits into its
-    /// text; `None` when nothing changes.
-    fn chapter(&self, page: &Page, diags: &Diagnostics) -> Rendered {
+    /// Renders every directive of one chapter, whose text is `text`: the
+    /// edits to splice into it (none when nothing changes), and what could
+    /// not be rendered.
+    fn chapter(&self, page: &Page, text: &str) -> Rendered {
         let terms = self
             .directives
             .iter()
             .find_map(|d| d.terms())
             .unwrap_or(&render::NoTerms);
-        let text = diags.text(page.source);
         let cx = RenderCx {
             format: self.format,
             templates: &self.templates,
@@ -358,8 +366,7 @@ impl Rendering {
                 }
             }
         }
-        let output = (!splices.is_empty()).then(|| markdown::splice(text, splices));
-        (output, failures)
+        (splices, failures)
     }
 }
 
@@ -396,12 +403,23 @@ pub fn run_stdin(mut input: impl Read, output: impl Write) -> anyhow::Result<()>
         // held at once.
         Some(rendering) if !rendering.templates.any_overridden() => {
             report(&diags, format)?;
-            let diags = &diags;
-            let written = book_json::write_with(book, &mut output, |page, _| {
-                let page = &rendering.pages[page?];
-                let (text, failures) = rendering.chapter(page, diags);
+            // Diagnostics are done with the chapters' texts: they move back
+            // into the book, and the writer frees each batch's once written.
+            let mut sources = rendering.pages.iter().map(|page| page.source);
+            pages::for_each_chapter_in_order(&mut book.items, &mut |chapter| {
+                if pages::chapter_path(chapter).is_some()
+                    && let Some(source) = sources.next()
+                {
+                    chapter.content = diags.take_text(source);
+                }
+            });
+            let written = book_json::write_with(book, &mut output, |page, text| {
+                let Some(page) = page else {
+                    return Vec::new();
+                };
+                let (edits, failures) = rendering.chapter(&rendering.pages[page], text);
                 debug_assert!(failures.is_empty(), "the built-in output cannot fail");
-                Some(text.unwrap_or_else(|| diags.text(page.source).to_string()))
+                edits
             });
             parallel::drop_later(rendering);
             written

@@ -10,7 +10,11 @@ use serde::Serialize;
 /// task list for other renderers.
 pub(super) fn checklist(checklist: &Checklist, cx: &RenderCx) -> Result<String, String> {
     match cx.format {
-        Format::Html => render_html(checklist, None, cx),
+        Format::Html => {
+            let mut out = String::with_capacity(html_size(checklist));
+            push_html(&mut out, checklist, None, cx)?;
+            Ok(out)
+        }
         Format::Markdown => Ok(format!(
             "\n{}\n",
             markdown(checklist, checklist.title.as_deref(), cx)
@@ -31,10 +35,20 @@ struct ItemData {
     children: Vec<ItemData>,
 }
 
-/// Renders one checklist as HTML. `link` is set for the copy on the
-/// `{{#checklists}}` page: its title links back to the original, and its
-/// element ids differ from the original's (both may be on one page).
-fn render_html(c: &Checklist, link: Option<String>, cx: &RenderCx) -> Result<String, String> {
+/// About the size of a checklist's HTML: what a buffer for it reserves.
+fn html_size(c: &Checklist) -> usize {
+    256 + c.items.iter().map(|i| i.text.len() + 120).sum::<usize>()
+}
+
+/// Appends one checklist as HTML to `out`. `link` is set for the copy on
+/// the `{{#checklists}}` page: its title links back to the original, and
+/// its element ids differ from the original's (both may be on one page).
+fn push_html(
+    out: &mut String,
+    c: &Checklist,
+    link: Option<String>,
+    cx: &RenderCx,
+) -> Result<(), String> {
     // Ids cannot contain `--`, so these never clash with each other, or
     // with a checklist's or a script's anchor.
     let key = match link {
@@ -61,7 +75,8 @@ fn render_html(c: &Checklist, link: Option<String>, cx: &RenderCx) -> Result<Str
             title_id,
             link: link.as_deref(),
         };
-        return Ok(view.html(&c.items, &html));
+        view.push_html(out, &c.items, &html);
+        return Ok(());
     }
     let data = |item: &Item| ItemData {
         id: item.id.clone(),
@@ -71,7 +86,7 @@ fn render_html(c: &Checklist, link: Option<String>, cx: &RenderCx) -> Result<Str
         children: Vec::new(),
     };
     let roots = tree(&c.items, &mut 0, 0, &data);
-    cx.template(
+    out.push_str(&cx.template(
         "checklist",
         &serde_json::json!({
             "id": c.id.name,
@@ -81,7 +96,8 @@ fn render_html(c: &Checklist, link: Option<String>, cx: &RenderCx) -> Result<Str
             "link": link,
             "items": roots,
         }),
-    )
+    )?);
+    Ok(())
 }
 
 /// One checklist's values, for the built-in templates written as plain code.
@@ -97,23 +113,21 @@ impl View<'_> {
     /// `checklist.hbs` with its `checklist-items.hbs` partial, as plain code:
     /// the same bytes (a test holds them equal). The items are flat with a
     /// depth, so nesting is written without recursion, however deep.
-    pub(super) fn html(&self, items: &[Item], labels: &[String]) -> String {
+    pub(super) fn push_html(&self, out: &mut String, items: &[Item], labels: &[String]) {
         let e = |out: &mut String, text: &str| escape::push_html(out, text);
-        let mut out =
-            String::with_capacity(256 + labels.iter().map(|l| l.len() + 80).sum::<usize>());
         out.push_str("<div class=\"handbook-checklist\"");
         if let Some(anchor) = &self.anchor {
             out.push_str(" id=\"");
-            e(&mut out, anchor);
+            e(out, anchor);
             out.push('"');
         }
         out.push_str(" data-handbook-checklist=\"");
-        e(&mut out, self.id);
+        e(out, self.id);
         out.push_str("\" role=\"group\"");
         match self.title {
             Some(_) => {
                 out.push_str(" aria-labelledby=\"");
-                e(&mut out, &self.title_id);
+                e(out, &self.title_id);
                 out.push_str("\">\n");
             }
             None => out.push_str(" aria-label=\"Checklist\">\n"),
@@ -123,17 +137,17 @@ impl View<'_> {
             out.push('<');
             out.push_str(tag);
             out.push_str(" class=\"handbook-checklist-title\" id=\"");
-            e(&mut out, &self.title_id);
+            e(out, &self.title_id);
             out.push_str("\">");
             match self.link {
                 Some(link) => {
                     out.push_str("<a href=\"");
-                    e(&mut out, link);
+                    e(out, link);
                     out.push_str("\">");
-                    e(&mut out, title);
+                    e(out, title);
                     out.push_str("</a>");
                 }
-                None => e(&mut out, title),
+                None => e(out, title),
             }
             out.push_str("</");
             out.push_str(tag);
@@ -148,7 +162,7 @@ impl View<'_> {
         };
         for (item, label) in items.iter().zip(labels) {
             while let Some(top) = open.pop_if(|(d, _)| *d >= item.depth) {
-                close(&mut out, top);
+                close(out, top);
             }
             if let Some((_, nested)) = open.last_mut()
                 && !*nested
@@ -157,17 +171,16 @@ impl View<'_> {
                 out.push_str("\n<ul>\n");
             }
             out.push_str("<li><label><input type=\"checkbox\" data-item=\"");
-            escape::push_html(&mut out, &item.id);
+            escape::push_html(out, &item.id);
             out.push_str(if item.checked { "\" checked> " } else { "\"> " });
             out.push_str(label);
             out.push_str("</label>");
             open.push((item.depth, false));
         }
         while let Some(top) = open.pop() {
-            close(&mut out, top);
+            close(out, top);
         }
         out.push_str("</ul>\n</div>\n");
-        out
     }
 }
 
@@ -183,19 +196,20 @@ pub(super) struct Section<'a> {
     pub(super) title: &'a str,
     pub(super) anchor: String,
     pub(super) link: String,
-    /// Each checklist, as HTML.
+    /// Each checklist, as HTML: only for an override of the page (the
+    /// built-in one writes them in place).
     pub(super) checklists: Vec<String>,
 }
 
 /// The built-in `checklists.hbs`, as plain code: the same bytes (a test
-/// holds them equal).
-pub(super) fn page_html(chapters: &[Section]) -> String {
+/// holds them equal). `checklists(out, i)` writes the checklists of
+/// `chapters[i]`, each followed by a line end; `size` is about their length.
+pub(super) fn page_html(
+    chapters: &[Section],
+    size: usize,
+    mut checklists: impl FnMut(&mut String, usize),
+) -> String {
     let e = escape::html;
-    let size: usize = chapters
-        .iter()
-        .flat_map(|c| &c.checklists)
-        .map(|c| c.len() + 1)
-        .sum();
     let mut out = String::with_capacity(size + 128 * chapters.len() + 64);
     out.push_str("<div class=\"handbook-checklists\">\n");
     if chapters.is_empty() {
@@ -203,7 +217,7 @@ pub(super) fn page_html(chapters: &[Section]) -> String {
             "<p class=\"handbook-checklists-empty\">This book has no checklists yet.</p>\n",
         );
     }
-    for chapter in chapters {
+    for (i, chapter) in chapters.iter().enumerate() {
         out.push_str("<section>\n<h2 id=\"");
         out.push_str(&e(&chapter.anchor));
         out.push_str("\"><a href=\"");
@@ -211,10 +225,7 @@ pub(super) fn page_html(chapters: &[Section]) -> String {
         out.push_str("\">");
         out.push_str(&e(chapter.title));
         out.push_str("</a></h2>\n");
-        for checklist in &chapter.checklists {
-            out.push_str(checklist);
-            out.push('\n');
-        }
+        checklists(&mut out, i);
         out.push_str("</section>\n");
     }
     out.push_str("</div>\n");
@@ -279,27 +290,46 @@ pub(super) fn index(checklists: &[Checklist], cx: &RenderCx) -> Result<String, S
     }
     match cx.format {
         Format::Html => {
-            let mut chapters = Vec::new();
+            // The copy on this page of checklist `c`, which stands on `page`.
+            let copy = |out: &mut String, page: &Page, c: &Checklist| {
+                let link = cx.page.link(page, Some(&anchor(c)), Format::Html);
+                push_html(out, c, Some(link), cx)
+            };
+            let overridden = cx.templates.is_overridden("checklists");
+            let mut chapters = Vec::with_capacity(groups.len());
             for (page, list) in &groups {
-                let checklists = list
-                    .iter()
-                    .map(|c| {
-                        let link = cx.page.link(page, Some(&anchor(c)), Format::Html);
-                        render_html(c, Some(link), cx)
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
+                // An override is given each copy as a string; the built-in
+                // page writes them in place, never holding two copies.
+                let mut copies = Vec::new();
+                if overridden {
+                    for c in list {
+                        let mut one = String::with_capacity(html_size(c));
+                        copy(&mut one, page, c)?;
+                        copies.push(one);
+                    }
+                }
                 chapters.push(Section {
                     title: &page.name,
                     anchor: chapter_anchor(page),
                     link: cx.page.link(page, None, Format::Html),
-                    checklists,
+                    checklists: copies,
                 });
             }
-            if cx.templates.is_overridden("checklists") {
-                cx.template("checklists", &serde_json::json!({ "chapters": chapters }))
-            } else {
-                Ok(page_html(&chapters))
+            if overridden {
+                return cx.template("checklists", &serde_json::json!({ "chapters": chapters }));
             }
+            let size = checklists.iter().map(|c| html_size(c) + 64).sum();
+            let mut failed = Ok(());
+            let html = page_html(&chapters, size, |out, i| {
+                let (page, list) = &groups[i];
+                for c in list {
+                    if let Err(e) = copy(out, page, c) {
+                        failed = Err(e);
+                    }
+                    out.push('\n');
+                }
+            });
+            failed.map(|()| html)
         }
         Format::Markdown => {
             let mut out = String::from("\n");

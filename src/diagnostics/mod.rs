@@ -181,6 +181,12 @@ impl Diagnostics {
         &self.sources[source.0].text
     }
 
+    /// Moves the text of a registered file out, leaving it empty: for a
+    /// caller done with reporting, so the text need not be copied.
+    pub(crate) fn take_text(&mut self, source: SourceId) -> String {
+        std::mem::take(&mut Arc::make_mut(&mut self.sources)[source.0].text)
+    }
+
     /// The display path of a registered file.
     pub fn path(&self, source: SourceId) -> &Path {
         &self.sources[source.0].path

@@ -14,7 +14,7 @@ mod splice;
 pub(crate) mod ranges;
 
 pub(crate) use find::{TermRef, find_inline};
-pub(crate) use splice::{block_in_place, line_prefix, splice};
+pub(crate) use splice::{block_in_place, for_each_piece, line_prefix, splice, spliced_len};
 
 /// The first `needle` in `haystack`, by a vectorised byte search (the hot
 /// scans look for two- or three-byte delimiters in whole chapters).

@@ -16,19 +16,35 @@ pub(crate) fn line_prefix(text: &str, offset: usize) -> String {
 
 /// Builds the output: `text` with each range replaced, in one forward pass.
 /// Ranges must not overlap.
-pub(crate) fn splice(text: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
+pub(crate) fn splice(text: &str, edits: Vec<(Range<usize>, String)>) -> String {
+    let mut out = String::with_capacity(spliced_len(text, &edits));
+    for_each_piece(text, edits, |piece| out.push_str(piece));
+    out
+}
+
+/// The length of `text` once `edits` are spliced in, at most (it counts the
+/// replaced ranges too): what a buffer for the output needs.
+pub(crate) fn spliced_len(text: &str, edits: &[(Range<usize>, String)]) -> usize {
+    text.len() + edits.iter().map(|e| e.1.len()).sum::<usize>()
+}
+
+/// Gives the output of [`splice`] to `f` piece by piece, in order: the text
+/// between edits and each replacement. A writer that transforms the output
+/// (the JSON back to mdBook escapes it) never needs it joined.
+pub(crate) fn for_each_piece(
+    text: &str,
+    mut edits: Vec<(Range<usize>, String)>,
+    mut f: impl FnMut(&str),
+) {
     edits.sort_by_key(|(range, _)| range.start);
-    let mut out =
-        String::with_capacity(text.len() + edits.iter().map(|e| e.1.len()).sum::<usize>());
     let mut at = 0;
     for (range, replacement) in edits {
         debug_assert!(range.start >= at, "overlapping edits");
-        out.push_str(&text[at..range.start]);
-        out.push_str(&replacement);
+        f(&text[at..range.start]);
+        f(&replacement);
         at = range.end;
     }
-    out.push_str(&text[at..]);
-    out
+    f(&text[at..]);
 }
 
 /// Block output to replace `text[range]` (a fenced block): formatted for
