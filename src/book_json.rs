@@ -4,8 +4,8 @@
 //! serde writes without them. A caller can render each chapter there too
 //! ([`write_with`]): its edits are escaped piece by piece, so the new text
 //! is never built before its JSON, and each batch's old texts are freed
-//! once written. Chapter text is escaped here, not by serde (tested
-//! byte-equal).
+//! once written. Chapter text is escaped here, not by serde, eight bytes
+//! at a time (tested byte-equal).
 
 use mdbook_preprocessor::book::Book;
 use std::io::Write;
@@ -86,32 +86,48 @@ fn escape_spliced(text: &str, edits: Vec<(Range<usize>, String)>) -> Vec<u8> {
 }
 
 /// Appends `text`, escaped as inside a JSON string as serde_json escapes
-/// it. Chapter text is dense with quotes and line ends but rarely holds
-/// another byte JSON escapes: then a vectorised search jumps from one
-/// escape to the next.
+/// it. Output is dense with escapes (every attribute's quotes, every line
+/// end), so it is searched eight bytes at a time with word arithmetic, the
+/// runs between escapes copied whole.
 fn escape_into(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
-    let mut start = 0;
-    let mut escape_at = |out: &mut Vec<u8>, i: usize| {
-        out.extend_from_slice(&bytes[start..i]);
-        push_escape(out, bytes[i]);
-        start = i + 1;
-    };
-    let rare = bytes
-        .iter()
-        .fold(false, |any, &b| any | (b < 0x20 && b != b'\n'));
-    if rare {
-        for (i, &b) in bytes.iter().enumerate() {
-            if b < 0x20 || b == b'"' || b == b'\\' {
-                escape_at(out, i);
+    // The first byte not yet copied, and the next to look at.
+    let (mut start, mut at) = (0, 0);
+    while let Some(word) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        match escapes_in(word) {
+            0 => at += 8,
+            found => {
+                at += found.trailing_zeros() as usize / 8;
+                out.extend_from_slice(&bytes[start..at]);
+                push_escape(out, bytes[at]);
+                at += 1;
+                start = at;
             }
         }
-    } else {
-        for i in memchr::memchr3_iter(b'"', b'\\', b'\n', bytes) {
-            escape_at(out, i);
+    }
+    for (i, &b) in bytes.iter().enumerate().skip(at) {
+        if b < 0x20 || b == b'"' || b == b'\\' {
+            out.extend_from_slice(&bytes[start..i]);
+            push_escape(out, b);
+            start = i + 1;
         }
     }
     out.extend_from_slice(&bytes[start..]);
+}
+
+/// The high bit of each byte of `word` (eight bytes, the first lowest) that
+/// JSON escapes: a quote, a backslash, a control byte. Only the lowest is
+/// sure (a byte above a found one may be flagged too): enough to find the
+/// next escape.
+fn escapes_in(word: u64) -> u64 {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    // Bytes below `n` (at most 0x80): their subtraction sets the high bit.
+    let below = |word: u64, n: u64| word.wrapping_sub(ONES * n) & !word & HIGH;
+    below(word ^ (ONES * u64::from(b'"')), 1)
+        | below(word ^ (ONES * u64::from(b'\\')), 1)
+        | below(word, 0x20)
 }
 
 /// Appends the JSON escape of `b` (a quote, a backslash or a control byte)
@@ -161,7 +177,11 @@ mod tests {
                 edits.push((start..end, replacement));
                 at = end;
             }
-            edits.reverse();
+            // Out of order too, where no two start at one place (there,
+            // order is theirs to keep).
+            if edits.windows(2).all(|w| w[0].0.start < w[1].0.start) {
+                edits.reverse();
+            }
             let spliced = crate::markdown::splice(&text, edits.clone());
             proptest::prop_assert_eq!(super::escape_spliced(&text, edits), serde_json::to_vec(&spliced).unwrap());
         }
@@ -170,6 +190,27 @@ mod tests {
         #[test]
         fn html_is_escaped_as_serde_escapes_it(text in "[a-z é\"\\\\\n<>=/]*") {
             proptest::prop_assert_eq!(super::escape_spliced(&text, Vec::new()), serde_json::to_vec(&text).unwrap());
+        }
+    }
+
+    /// Every ASCII byte, at every place in a word and after another escape
+    /// in it (a quote flags the byte above it too), as serde escapes it.
+    #[test]
+    fn every_byte_is_escaped_at_every_offset() {
+        for b in (0..0x80u8).map(char::from) {
+            for at in 0..20 {
+                for before in ["", "\"", "\u{1}", "é"] {
+                    let mut text: String = "x".repeat(at);
+                    text.push_str(before);
+                    text.push(b);
+                    text.push_str("yyyyyyyyy\"z");
+                    assert_eq!(
+                        super::escape_spliced(&text, Vec::new()),
+                        serde_json::to_vec(&text).unwrap(),
+                        "{text:?}"
+                    );
+                }
+            }
         }
     }
 
