@@ -553,13 +553,13 @@ pub(super) fn find_placeholders(text: &str) -> Vec<(Range<usize>, String)> {
 }
 
 /// Whether the parser reads all of `text` as text outside links: one line
-/// with no code, HTML, escape, emphasis or link destination in it. A test
-/// holds this way and the parser's equal.
+/// (`\r` ends a line too) with no code, HTML, escape, emphasis or link
+/// destination in it. A test holds this way and the parser's equal.
 pub(super) fn is_one_text_run(text: &str) -> bool {
     !text.contains("](")
         && !text
             .bytes()
-            .any(|b| matches!(b, b'\n' | b'`' | b'<' | b'\\' | b'*' | b'_' | b'~'))
+            .any(|b| matches!(b, b'\n' | b'\r' | b'`' | b'<' | b'\\' | b'*' | b'_' | b'~'))
 }
 
 /// The runs of `text` the parser reads as text outside links and images.

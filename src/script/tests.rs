@@ -616,7 +616,7 @@ proptest::proptest! {
     /// placeholders without it.
     #[test]
     fn placeholders_of_one_text_run_need_no_parser(
-        text in r#"(\[|\]|\]\(|\[[a-z]\]|\(|\)|[a-zA-Z]{1,3}| |!|\^|:|'|"|\||\$|=|\.\.\.|--|&|&amp;|&#91;|https://x|\{\{#term a\}\}|é){0,12}"#
+        text in r#"(\[|\]|\]\(|\[[a-z]\]|\(|\)|[a-zA-Z]{1,3}| |!|\^|:|'|"|\||\$|=|\.\.\.|--|&|&amp;|&#91;|https://x|\{\{#term a\}\}|é|\n|\n  |  \n|\r|\n```|\n    |\n- |\n#|\n1\. |\n> |\n===|\n---|\n\[[a-z]\]: x|\r```|\r\[[a-z]\]: x){0,12}"#
     ) {
         if is_one_text_run(&text) {
             proptest::prop_assert_eq!(
