@@ -21,7 +21,7 @@ const EMPTY_CONTENT: &[u8] = br#""content":"""#;
 
 /// Writes `book` as JSON to `out`.
 pub(crate) fn write(book: Book, out: &mut impl Write) -> std::io::Result<()> {
-    write_with(book, out, |_, _| Vec::new())
+    write_with(book, out, &[], |_, _| Vec::new())
 }
 
 /// Writes `book` as JSON to `out`, with `edits` spliced into each chapter's
@@ -31,9 +31,16 @@ pub(crate) fn write(book: Book, out: &mut impl Write) -> std::io::Result<()> {
 /// is called a batch at a time, and each batch's texts are freed once it is
 /// written, so a caller that renders chapters there never holds the whole
 /// output, nor the whole input once the output is written.
+///
+/// The pages in `first` (each costing as much as many chapters: a page of
+/// the whole book) are rendered from the start, each on a thread of its
+/// own, beside the batches: a book ends with such pages, and as the last
+/// items of the last batch they would be rendered alone, after every core
+/// but one had run out of work.
 pub(crate) fn write_with(
     mut book: Book,
     out: &mut impl Write,
+    first: &[usize],
     edits: impl Fn(Option<usize>, &str) -> Vec<(Range<usize>, String)> + Sync,
 ) -> std::io::Result<()> {
     let mut texts = Vec::new();
@@ -58,19 +65,45 @@ pub(crate) fn write_with(
         });
         return Ok(serde_json::to_writer(out, &book)?);
     }
-    let mut at = 0;
-    for (batch, holes) in texts.chunks_mut(BATCH).zip(holes.chunks(BATCH)) {
-        let escaped = crate::parallel::map(batch, 1, |(page, old)| {
-            escape_spliced(old, edits(*page, old))
-        });
-        for ((hole, escaped), (_, old)) in holes.iter().zip(escaped).zip(batch) {
-            out.write_all(&skeleton[at..hole + EMPTY_CONTENT.len() - 2])?;
-            out.write_all(&escaped)?;
-            at = hole + EMPTY_CONTENT.len();
-            *old = String::new();
+    let is_first = |page: &Option<usize>| page.is_some_and(|p| first.contains(&p));
+    let edits = &edits;
+    std::thread::scope(|scope| {
+        // Each page in `first`, by its place in the book, with its text.
+        let mut ahead: Vec<_> = texts
+            .iter_mut()
+            .enumerate()
+            .filter(|(_, (page, _))| is_first(page))
+            .map(|(i, (page, old))| {
+                let (page, old) = (*page, std::mem::take(old));
+                (
+                    i,
+                    scope.spawn(move || escape_spliced(&old, edits(page, &old))),
+                )
+            })
+            .collect();
+        let mut at = 0;
+        let batches = texts.chunks_mut(BATCH).zip(holes.chunks(BATCH));
+        for (n, (batch, holes)) in batches.enumerate() {
+            let mut escaped = crate::parallel::map(batch, 1, |(page, old)| {
+                (!is_first(page)).then(|| escape_spliced(old, edits(*page, old)))
+            });
+            for (j, hole) in holes.iter().enumerate() {
+                let escaped = match escaped[j].take() {
+                    Some(escaped) => escaped,
+                    None => {
+                        let place = ahead.iter().position(|(i, _)| *i == n * BATCH + j);
+                        let (_, page) = ahead.swap_remove(place.expect("a page rendered ahead"));
+                        page.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+                    }
+                };
+                out.write_all(&skeleton[at..hole + EMPTY_CONTENT.len() - 2])?;
+                out.write_all(&escaped)?;
+                at = hole + EMPTY_CONTENT.len();
+                batch[j].1 = String::new();
+            }
         }
-    }
-    out.write_all(&skeleton[at..])
+        out.write_all(&skeleton[at..])
+    })
 }
 
 /// `text`, with `edits` spliced in, as a JSON string: the same bytes as
@@ -252,7 +285,7 @@ mod tests {
 
         // Texts given while writing land on their own chapters.
         let mut ours = Vec::new();
-        super::write_with(book.clone(), &mut ours, |page, old| {
+        super::write_with(book.clone(), &mut ours, &[2, 150], |page, old| {
             page.map(|p| (0..old.len(), format!("page {p} was {} bytes", old.len())))
                 .into_iter()
                 .collect()

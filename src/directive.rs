@@ -42,6 +42,13 @@ pub(crate) trait Directive: Send + Sync {
     /// The edits this directive makes to chapter `page`.
     fn render(&self, page: &Page, cx: &RenderCx, edits: &mut Vec<Edit>);
 
+    /// The chapter holding the directive's page of the whole book
+    /// (`{{#glossary}}`, `{{#checklists}}`), if any: it costs as much to
+    /// render as many chapters, so it is started first.
+    fn book_page(&self) -> Option<usize> {
+        None
+    }
+
     /// The renderer of term references, for the directive that owns terms.
     fn terms(&self) -> Option<&dyn TermRenderer> {
         None

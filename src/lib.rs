@@ -413,7 +413,12 @@ pub fn run_stdin(mut input: impl Read, output: impl Write) -> anyhow::Result<()>
                     chapter.content = diags.take_text(source);
                 }
             });
-            let written = book_json::write_with(book, &mut output, |page, text| {
+            let book_pages: Vec<usize> = rendering
+                .directives
+                .iter()
+                .filter_map(|d| d.book_page())
+                .collect();
+            let written = book_json::write_with(book, &mut output, &book_pages, |page, text| {
                 let Some(page) = page else {
                     return Vec::new();
                 };

@@ -122,6 +122,10 @@ impl Directive for Checklists {
 
     fn validate(&mut self, _book: &BookCx, _facts: &Facts, _diags: &mut Diagnostics) {}
 
+    fn book_page(&self) -> Option<usize> {
+        self.index_page.as_ref().map(|(page, _)| *page)
+    }
+
     fn render(&self, page: &Page, cx: &RenderCx, edits: &mut Vec<Edit>) {
         let start = self.list.partition_point(|c| c.page < page.index);
         for c in self.list[start..]

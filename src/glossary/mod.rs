@@ -220,6 +220,10 @@ impl Directive for Glossary {
         self.usage = self.check_refs(&refs, book.pages, diags);
     }
 
+    fn book_page(&self) -> Option<usize> {
+        self.page.as_ref().map(|(page, _)| *page)
+    }
+
     /// The chapter's references and auto-linked mentions, and the glossary
     /// page where `{{#glossary}}` stands.
     fn render(&self, page: &Page, cx: &RenderCx, edits: &mut Vec<Edit>) {
