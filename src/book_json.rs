@@ -33,8 +33,8 @@ pub(crate) fn write(book: Book, out: &mut impl Write) -> std::io::Result<()> {
 /// output, nor the whole input once the output is written.
 ///
 /// The pages in `first` (each costing as much as many chapters: a page of
-/// the whole book) are rendered from the start, each on a thread of its
-/// own, beside the batches: a book ends with such pages, and as the last
+/// the whole book) are rendered from the start, on a thread of their own,
+/// beside the batches: a book ends with such pages, and as the last
 /// items of the last batch they would be rendered alone, after every core
 /// but one had run out of work.
 pub(crate) fn write_with(
@@ -68,19 +68,20 @@ pub(crate) fn write_with(
     let is_first = |page: &Option<usize>| page.is_some_and(|p| first.contains(&p));
     let edits = &edits;
     std::thread::scope(|scope| {
-        // Each page in `first`, by its place in the book, with its text.
-        let mut ahead: Vec<_> = texts
+        // The pages in `first`, by their place in the book: their texts
+        // go to a thread of their own, and come back rendered.
+        let first_texts: Vec<_> = texts
             .iter_mut()
             .enumerate()
             .filter(|(_, (page, _))| is_first(page))
-            .map(|(i, (page, old))| {
-                let (page, old) = (*page, std::mem::take(old));
-                (
-                    i,
-                    scope.spawn(move || escape_spliced(&old, edits(page, &old))),
-                )
-            })
+            .map(|(i, (page, old))| (i, *page, std::mem::take(old)))
             .collect();
+        let mut thread = Some(scope.spawn(move || {
+            let render =
+                |(i, page, old): (usize, _, String)| (i, escape_spliced(&old, edits(page, &old)));
+            first_texts.into_iter().map(render).collect::<Vec<_>>()
+        }));
+        let mut ahead = Vec::new();
         let mut at = 0;
         let batches = texts.chunks_mut(BATCH).zip(holes.chunks(BATCH));
         for (n, (batch, holes)) in batches.enumerate() {
@@ -91,9 +92,13 @@ pub(crate) fn write_with(
                 let escaped = match escaped[j].take() {
                     Some(escaped) => escaped,
                     None => {
+                        if let Some(thread) = thread.take() {
+                            ahead = thread
+                                .join()
+                                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                        }
                         let place = ahead.iter().position(|(i, _)| *i == n * BATCH + j);
-                        let (_, page) = ahead.swap_remove(place.expect("a page rendered ahead"));
-                        page.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+                        ahead.swap_remove(place.expect("a page rendered ahead")).1
                     }
                 };
                 out.write_all(&skeleton[at..hole + EMPTY_CONTENT.len() - 2])?;
