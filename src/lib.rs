@@ -279,9 +279,13 @@ enum Goal {
     Check,
 }
 
-/// What rendering one chapter gives: the edits to splice into its text and
+/// What rendering one chapter gives: its new text (`None`: unchanged) and
 /// what could not be rendered.
-type Rendered = (
+type Rendered = (Option<String>, Vec<(diagnostics::Span, String)>);
+
+/// What rendering one chapter's directives gives: the edits to splice into
+/// its text and what could not be rendered.
+type Edits = (
     Vec<(std::ops::Range<usize>, String)>,
     Vec<(diagnostics::Span, String)>,
 );
@@ -302,11 +306,27 @@ impl Rendering {
     /// machine's cores; the output is the same bytes either way.
     fn outputs(&self, diags: &mut Diagnostics) -> Vec<(SourceId, Option<String>)> {
         let shared: &Diagnostics = diags;
-        let rendered = parallel::map(&self.pages, 64, |page| {
+        let render = |page: &Page| {
             let text = shared.text(page.source);
             let (edits, failures) = self.chapter(page, text);
             let output = (!edits.is_empty()).then(|| markdown::splice(text, edits));
             (output, failures)
+        };
+        // The book-wide pages start at once, beside the chapters (see
+        // `book_json::write_with`).
+        let first = self.book_pages();
+        let rendered: Vec<Rendered> = std::thread::scope(|scope| {
+            let ahead = scope.spawn(|| first.iter().map(|&p| render(&self.pages[p])).collect());
+            let mut rendered = parallel::map(&self.pages, 64, |page| {
+                (!first.contains(&page.index)).then(|| render(page))
+            });
+            let ahead: Vec<_> = ahead
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            for (&p, page) in first.iter().zip(ahead) {
+                rendered[p] = Some(page);
+            }
+            rendered.into_iter().flatten().collect()
         });
         // A broken template override is reported once per message.
         let mut reported = HashSet::new();
@@ -327,10 +347,20 @@ impl Rendering {
         outputs
     }
 
+    /// The chapters holding a page of the whole book, costly to render.
+    fn book_pages(&self) -> Vec<usize> {
+        let pages = self.directives.iter().filter_map(|d| d.book_page());
+        let mut pages: Vec<usize> = pages.filter(|&p| p < self.pages.len()).collect();
+        // One chapter may hold both pages.
+        pages.sort_unstable();
+        pages.dedup();
+        pages
+    }
+
     /// Renders every directive of one chapter, whose text is `text`: the
     /// edits to splice into it (none when nothing changes), and what could
     /// not be rendered.
-    fn chapter(&self, page: &Page, text: &str) -> Rendered {
+    fn chapter(&self, page: &Page, text: &str) -> Edits {
         let terms = self
             .directives
             .iter()
@@ -413,11 +443,7 @@ pub fn run_stdin(mut input: impl Read, output: impl Write) -> anyhow::Result<()>
                     chapter.content = diags.take_text(source);
                 }
             });
-            let book_pages: Vec<usize> = rendering
-                .directives
-                .iter()
-                .filter_map(|d| d.book_page())
-                .collect();
+            let book_pages = rendering.book_pages();
             let written = book_json::write_with(book, &mut output, &book_pages, |page, text| {
                 let Some(page) = page else {
                     return Vec::new();
