@@ -135,14 +135,10 @@ pub fn preprocess(ctx: &PreprocessorContext, mut book: Book) -> (Option<Book>, D
 /// Gives each chapter with a source file (in the order `pages::load` read
 /// them) its new text, or its own back when it is unchanged.
 fn give_back(book: &mut Book, outputs: Vec<(SourceId, Option<String>)>, diags: &Diagnostics) {
-    let mut outputs = outputs.into_iter();
-    pages::for_each_chapter_in_order(&mut book.items, &mut |chapter| {
-        if pages::chapter_path(chapter).is_some()
-            && let Some((source, output)) = outputs.next()
-        {
-            chapter.content = output.unwrap_or_else(|| diags.text(source).to_string());
-        }
-    });
+    let texts = outputs
+        .into_iter()
+        .map(|(source, output)| output.unwrap_or_else(|| diags.text(source).to_string()));
+    pages::give_texts(book, texts);
 }
 
 /// Prints every diagnostic to stderr and fails when the book has errors.
@@ -326,7 +322,11 @@ impl Rendering {
             for (&p, page) in first.iter().zip(ahead) {
                 rendered[p] = Some(page);
             }
-            rendered.into_iter().flatten().collect()
+            // Each chapter, in place: its output lands on its own chapter.
+            let rendered = rendered.into_iter();
+            rendered
+                .map(|r| r.expect("every chapter rendered"))
+                .collect()
         });
         // A broken template override is reported once per message.
         let mut reported = HashSet::new();
@@ -435,14 +435,11 @@ pub fn run_stdin(mut input: impl Read, output: impl Write) -> anyhow::Result<()>
             report(&diags, format)?;
             // Diagnostics are done with the chapters' texts: they move back
             // into the book, and the writer frees each batch's once written.
-            let mut sources = rendering.pages.iter().map(|page| page.source);
-            pages::for_each_chapter_in_order(&mut book.items, &mut |chapter| {
-                if pages::chapter_path(chapter).is_some()
-                    && let Some(source) = sources.next()
-                {
-                    chapter.content = diags.take_text(source);
-                }
-            });
+            let texts = rendering
+                .pages
+                .iter()
+                .map(|page| diags.take_text(page.source));
+            pages::give_texts(&mut book, texts);
             let book_pages = rendering.book_pages();
             let written = book_json::write_with(book, &mut output, &book_pages, |page, text| {
                 let Some(page) = page else {

@@ -121,6 +121,18 @@ pub(crate) fn load(
         .collect()
 }
 
+/// Gives each chapter with a source file, in the order [`load`] read them,
+/// the next of `texts`: [`load`] undone, with the new texts or the old.
+pub(crate) fn give_texts(book: &mut Book, mut texts: impl Iterator<Item = String>) {
+    for_each_chapter_in_order(&mut book.items, &mut |chapter| {
+        if chapter_path(chapter).is_some()
+            && let Some(text) = texts.next()
+        {
+            chapter.content = text;
+        }
+    });
+}
+
 /// The names a book's directives own, for finding them in included files.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Owned<'a> {

@@ -319,12 +319,14 @@ pub(super) fn index(checklists: &[Checklist], cx: &RenderCx) -> Result<String, S
                 return cx.template("checklists", &serde_json::json!({ "chapters": chapters }));
             }
             let size = checklists.iter().map(|c| html_size(c) + 64).sum();
+            // The first failure is the page's (as for an override), and
+            // nothing more is rendered once there is one.
             let mut failed = Ok(());
             let html = page_html(&chapters, size, |out, i| {
                 let (page, list) = &groups[i];
                 for c in list {
-                    if let Err(e) = copy(out, page, c) {
-                        failed = Err(e);
+                    if failed.is_ok() {
+                        failed = copy(out, page, c);
                     }
                     out.push('\n');
                 }

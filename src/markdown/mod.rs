@@ -13,6 +13,13 @@ mod splice;
 
 pub(crate) mod ranges;
 
+use mdbook_markdown::pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
+use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
+use mdbook_preprocessor::config::HtmlConfig;
+use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::LazyLock;
+
 pub(crate) use find::{TermRef, find_inline};
 pub(crate) use splice::{block_in_place, for_each_piece, line_prefix, splice, spliced_len};
 
@@ -40,13 +47,6 @@ fn searcher(needle: &str) -> Option<&'static memchr::memmem::Finder<'static>> {
         LazyLock::new(|| ["{{#", "}}", "{{", "://"].map(memchr::memmem::Finder::new));
     COMMON.iter().find(|f| f.needle() == needle.as_bytes())
 }
-
-use mdbook_markdown::pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
-use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
-use mdbook_preprocessor::config::HtmlConfig;
-use std::borrow::Cow;
-use std::ops::Range;
-use std::sync::LazyLock;
 
 /// A fenced code block whose info string starts with a directive kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
