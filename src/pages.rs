@@ -45,6 +45,11 @@ impl Page {
         &self.html
     }
 
+    /// How many folders deep the rendered page lands (`a/b.html` is 1).
+    pub(crate) fn depth(&self) -> usize {
+        self.html.matches('/').count()
+    }
+
     /// A relative URL from this page to `target` (an output path such as
     /// `glossary.html`), with an optional `#anchor`.
     pub(crate) fn link_to(&self, target: &str, anchor: Option<&str>) -> String {

@@ -34,10 +34,12 @@ impl Matcher {
             .map(|(e, _)| *e)
             .collect::<BTreeSet<_>>()
             .len();
+        let slots = patterns.iter().map(|(e, _)| e + 1).max().unwrap_or(0);
         Some(Matcher {
             automaton,
             patterns,
             entries,
+            slots,
         })
     }
 
@@ -51,7 +53,7 @@ impl Matcher {
         text: &str,
         explicit_at: impl Fn(usize) -> Option<usize>,
     ) -> Vec<(usize, Range<usize>)> {
-        let mut linked = vec![false; self.patterns.iter().map(|(e, _)| e + 1).max().unwrap_or(0)];
+        let mut linked = vec![false; self.slots];
         let mut found: Vec<(usize, Range<usize>)> = Vec::new();
         // Where directives are (with an escape's backslash), merged into
         // sorted, disjoint ranges.

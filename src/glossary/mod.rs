@@ -34,7 +34,7 @@ use aho_corasick::AhoCorasick;
 use foldhash::{HashMap, HashMapExt};
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::OnceLock;
 
 /// Templates this module renders with: the glossary page and one reference.
 const TEMPLATES: &[Template] = &[
@@ -114,9 +114,12 @@ pub(crate) struct Glossary {
     page: Option<(usize, Range<usize>)>,
     /// Who uses what, once validated.
     usage: Usage,
-    /// Each entry of the definitions block, by entry and page depth
-    /// (relative links differ by depth).
-    tips: Mutex<HashMap<(usize, usize), String>>,
+    /// Each entry of the definitions block, rendered once per page depth
+    /// (relative links differ by depth): the book's depths, sorted, and a
+    /// cell per entry and depth, so pages rendered at once never wait on
+    /// each other's tooltips.
+    tip_depths: Vec<usize>,
+    tips: Vec<OnceLock<String>>,
 }
 
 /// The auto-link automaton, built once per book.
@@ -127,6 +130,8 @@ struct Matcher {
     patterns: Vec<(usize, String)>,
     /// How many entries have a pattern.
     entries: usize,
+    /// One past the highest entry with a pattern.
+    slots: usize,
 }
 
 /// Which chapters use which terms, and the mentions auto-linking turns into
@@ -185,7 +190,8 @@ impl Glossary {
             refs: Vec::new(),
             page: None,
             usage: Usage::default(),
-            tips: Mutex::new(HashMap::new()),
+            tip_depths: Vec::new(),
+            tips: Vec::new(),
         }
     }
 }
@@ -218,6 +224,11 @@ impl Directive for Glossary {
     fn validate(&mut self, book: &BookCx, facts: &Facts, diags: &mut Diagnostics) {
         let refs: Vec<&TermRef> = self.refs.iter().chain(&facts.terms).collect();
         self.usage = self.check_refs(&refs, book.pages, diags);
+        self.tip_depths = book.pages.iter().map(Page::depth).collect();
+        self.tip_depths.sort_unstable();
+        self.tip_depths.dedup();
+        let cells = self.entries.len() * self.tip_depths.len();
+        self.tips = std::iter::repeat_with(OnceLock::new).take(cells).collect();
     }
 
     fn book_page(&self) -> Option<usize> {

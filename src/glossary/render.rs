@@ -7,6 +7,7 @@ use crate::render::{Format, Fragment, RenderCx, escape, inline};
 use mdbook_markdown::MarkdownOptions;
 use mdbook_markdown::pulldown_cmark::{Event, Tag};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::ops::Range;
 
@@ -111,17 +112,22 @@ impl Glossary {
         const OPEN: &str = "<script type=\"text/html\" class=\"hb-tips\">";
         const CLOSE: &str = "</script>\n\n";
         let page = cx.page.html_path();
-        let depth = page.matches('/').count();
-        let mut tips = self.tips.lock().unwrap_or_else(|e| e.into_inner());
-        for &index in &shown {
-            tips.entry((index, depth))
-                .or_insert_with(|| self.tip_html(index, page, cx.markdown));
-        }
-        let entries: Vec<&str> = shown.iter().map(|&i| tips[&(i, depth)].as_str()).collect();
+        let depths = self.tip_depths.len();
+        let depth = self.tip_depths.binary_search(&cx.page.depth()).ok();
+        let entries: Vec<Cow<str>> = shown
+            .iter()
+            .map(|&index| {
+                let render = || self.tip_html(index, page, cx.markdown);
+                match depth.and_then(|d| self.tips.get(index * depths + d)) {
+                    Some(cell) => Cow::Borrowed(cell.get_or_init(render).as_str()),
+                    None => Cow::Owned(render()),
+                }
+            })
+            .collect();
         let size = entries.iter().map(|e| e.len()).sum::<usize>();
         let mut out = String::with_capacity(OPEN.len() + size + CLOSE.len());
         out.push_str(OPEN);
-        out.extend(entries);
+        entries.iter().for_each(|e| out.push_str(e));
         out.push_str(CLOSE);
         Some(out)
     }
