@@ -7,6 +7,12 @@ use mdbook_handbook::diagnostics::{self, MessageFormat};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// The preprocessor allocates hundreds of thousands of small strings on two
+/// threads and frees most on another: mimalloc does that in a fifth less
+/// time than the system allocator (see the README's Performance section).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(version, about = "Validated, interactive handbooks for mdBook")]
 struct Cli {

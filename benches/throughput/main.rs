@@ -38,6 +38,10 @@ use measure::{Job, Runner};
 use report::Gaps;
 use results::{Key, Results};
 use settings::{Settings, Tools};
+
+/// The floor runs as this executable, so it has the preprocessor's allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 use std::time::Instant;
 
