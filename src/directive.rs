@@ -18,7 +18,7 @@ use crate::pages::Page;
 use crate::render::{RenderCx, Template, TermRenderer};
 use foldhash::{HashMap, HashMapExt};
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// A directive: one folder under `src/`, one line in `lib.rs`.
 pub(crate) trait Directive: Send + Sync {
@@ -31,6 +31,17 @@ pub(crate) trait Directive: Send + Sync {
     fn inline_names(&self) -> &'static [&'static str] {
         &[]
     }
+
+    /// Reads the directive's own files, which do not depend on the chapters
+    /// (`glossary.toml`), and registers them for diagnostics. `root` is the
+    /// book's (data files stay inside it); `src_display` is the src dir as
+    /// the author sees it.
+    fn open_files(&mut self, _root: &Path, _src_display: &Path, _diags: &mut Diagnostics) {}
+
+    /// Checks what [`Directive::open_files`] read. It runs on a thread of its
+    /// own while the chapters load, reporting into a fork of the diagnostics
+    /// (which registers no file), joined back before collecting.
+    fn read_files(&mut self, _diags: &mut Diagnostics) {}
 
     /// Parses everything the directive owns in the book, reporting every
     /// malformed piece, and records ids and term references in `facts`.
@@ -64,17 +75,6 @@ pub(crate) trait Directive: Send + Sync {
 pub(crate) struct BookCx<'a> {
     /// Every chapter with a source file, in book order.
     pub(crate) pages: &'a [Page],
-    /// The book's root, where `book.toml` is: data files stay inside it.
-    pub(crate) root: &'a Path,
-    /// The src dir relative to the book's root, as the author sees it.
-    pub(crate) src_display: &'a Path,
-}
-
-impl BookCx<'_> {
-    /// A path under the src dir as the author sees it.
-    pub(crate) fn display(&self, path: &Path) -> PathBuf {
-        self.src_display.join(path)
-    }
 }
 
 /// What directives tell each other, gathered while collecting.

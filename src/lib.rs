@@ -201,8 +201,26 @@ fn prepare(
         mathjax: html_config.mathjax_support,
     };
 
-    // 1. Load: every chapter, scanned once; the files around them.
-    let mut pages = pages::load(book, &src_display, scan_options, diags);
+    // 1. Load: every chapter, scanned once, while the directives read their
+    // own files on a thread beside it; then the files around the chapters.
+    for d in &mut directives {
+        d.open_files(&ctx.root, &src_display, diags);
+    }
+    let (mut pages, files_read) = std::thread::scope(|scope| {
+        let mut fork = diags.fork();
+        let directives = &mut directives;
+        let reading = scope.spawn(move || {
+            for d in directives {
+                d.read_files(&mut fork);
+            }
+            fork
+        });
+        let pages = pages::load(book, &src_display, scan_options, diags);
+        let read = reading
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (pages, read)
+    });
     let owned = pages::Owned {
         fenced: &fenced,
         inline: &inline,
@@ -232,12 +250,11 @@ fn prepare(
     );
 
     // 2. Collect every directive; 3. validate book-wide.
-    let book_cx = BookCx {
-        pages: &pages,
-        root: &ctx.root,
-        src_display: &src_display,
-    };
+    let book_cx = BookCx { pages: &pages };
     let mut facts = Facts::default();
+    // What the directives' own files hold is reported after the chapters'
+    // problems, as if read here.
+    diags.join(files_read);
     for d in &mut directives {
         d.collect(&book_cx, &mut facts, diags);
     }

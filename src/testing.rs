@@ -42,12 +42,10 @@ pub(crate) fn book(chapters: &[(&str, &str)]) -> (Vec<Page>, Diagnostics) {
 
 /// Collects and validates `directive` over `pages`; the facts it left.
 pub(crate) fn run(directive: &mut dyn Directive, pages: &[Page], diags: &mut Diagnostics) -> Facts {
-    let cx = BookCx {
-        pages,
-        root: Path::new("/nonexistent"),
-        src_display: Path::new("src"),
-    };
+    let cx = BookCx { pages };
     let mut facts = Facts::default();
+    directive.open_files(Path::new("/nonexistent"), Path::new("src"), diags);
+    directive.read_files(diags);
     directive.collect(&cx, &mut facts, diags);
     facts.check_unique_ids(diags);
     directive.validate(&cx, &facts, diags);

@@ -662,3 +662,41 @@ fn definitions_are_indexed_on_the_glossary_page_only() {
     // The chapters' own words still are.
     assert!(!with("schedules tasks").is_empty());
 }
+
+#[test]
+fn unreadable_glossary_is_reported_after_the_chapters_own_problems() {
+    // The glossary file is read beside the chapters' loading; its problems
+    // still come where the glossary's come, after the chapters' own.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::create_dir(root.join("src")).unwrap();
+    std::fs::write(
+        root.join("book.toml"),
+        "[book]\ntitle = \"T\"\n\n[preprocessor.handbook]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/SUMMARY.md"),
+        "# Summary\n\n- [Chapter](chapter.md)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/chapter.md"),
+        "# Chapter\n\nSee {{#term rtos and {{#term rtos}}.\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("src/glossary.toml"), b"[rtos]\nterm = \"\xff\"\n").unwrap();
+    let outcome = support::run(&["check", root.to_str().unwrap()]);
+    assert!(!outcome.success, "{}", outcome.stderr);
+    let found = diagnostics(&outcome.stderr);
+    assert_eq!(found.len(), 2, "{}", outcome.stderr);
+    assert!(
+        found[0].starts_with("src/chapter.md:3:5 error: `{{#term` is never closed"),
+        "{found:?}"
+    );
+    assert!(
+        found[1].contains("src/glossary.toml")
+            && found[1].contains("error: could not read the glossary"),
+        "{found:?}"
+    );
+}

@@ -33,7 +33,7 @@ use crate::render::{Format, Fragment, RenderCx, Template, TermRenderer};
 use aho_corasick::AhoCorasick;
 use foldhash::{HashMap, HashMapExt};
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// Templates this module renders with: the glossary page and one reference.
@@ -102,6 +102,8 @@ pub(crate) struct Glossary {
     names: HashMap<String, usize>,
     /// The file, when it exists.
     file: Option<SourceId>,
+    /// What [`Glossary::open`] read, until [`Glossary::read`] checks it.
+    opened: Option<Result<String, crate::data_file::DataFileError>>,
     /// Where the file is expected, as the author sees it.
     display: PathBuf,
     /// The file is not valid TOML: references cannot be checked reliably.
@@ -184,6 +186,7 @@ impl Glossary {
             ids: HashMap::new(),
             names: HashMap::new(),
             file: None,
+            opened: None,
             display: PathBuf::new(),
             malformed: false,
             matcher: None,
@@ -205,11 +208,19 @@ impl Directive for Glossary {
         TEMPLATES
     }
 
-    /// Reads and checks `glossary.toml`, and collects the chapters'
-    /// `{{#term}}`s and the `{{#glossary}}` page.
+    /// Collects the chapters' `{{#term}}`s and the `{{#glossary}}` page
+    /// (`glossary.toml` was read beside the chapters' loading).
+    fn open_files(&mut self, root: &Path, src_display: &Path, diags: &mut Diagnostics) {
+        self.display = src_display.join(&self.path);
+        let path = self.display.clone();
+        self.open(root, &path, diags);
+    }
+
+    fn read_files(&mut self, diags: &mut Diagnostics) {
+        self.read(diags);
+    }
+
     fn collect(&mut self, book: &BookCx, _facts: &mut Facts, diags: &mut Diagnostics) {
-        self.display = book.display(&self.path);
-        self.load(book.root, &book.src_display.join(&self.path), diags);
         for page in book.pages {
             let terms = page.scan.inline.iter().filter(|d| d.name == "term");
             for d in terms.filter(|d| !d.in_code() && !d.escaped) {

@@ -13,12 +13,38 @@ use toml::de::{DeTable, DeValue};
 impl Glossary {
     /// Reads and checks the glossary file at `path`. A missing file is an
     /// empty glossary (an error only once something uses it).
+    #[cfg(test)]
     pub(super) fn load(&mut self, root: &Path, path: &Path, diags: &mut Diagnostics) {
-        let text = match crate::data_file::read(root, path) {
-            Ok(text) => text,
-            Err(DataFileError::Missing { .. }) => return,
+        self.open(root, path, diags);
+        self.read(diags);
+    }
+
+    /// Reads the glossary file at `path` and registers it for diagnostics;
+    /// [`Glossary::read`] checks it.
+    pub(super) fn open(&mut self, root: &Path, path: &Path, diags: &mut Diagnostics) {
+        self.opened = match crate::data_file::read(root, path) {
+            Ok(text) => {
+                self.file = Some(diags.add_source(&self.display, text.clone()));
+                Some(Ok(text))
+            }
+            Err(DataFileError::Missing { .. }) => None,
             Err(e) => {
-                let source = diags.add_source(&self.display, String::new());
+                self.file = Some(diags.add_source(&self.display, String::new()));
+                Some(Err(e))
+            }
+        };
+    }
+
+    /// Checks the file [`Glossary::open`] read: its TOML, every entry, their
+    /// names and definitions; then builds the auto-link automaton. It
+    /// registers no file, so it can report into a fork of the diagnostics.
+    pub(super) fn read(&mut self, diags: &mut Diagnostics) {
+        let (Some(opened), Some(source)) = (self.opened.take(), self.file) else {
+            return;
+        };
+        let text = match opened {
+            Ok(text) => text,
+            Err(e) => {
                 diags
                     .file_problem(
                         Severity::Error,
@@ -26,13 +52,10 @@ impl Glossary {
                         format!("could not read the glossary: {e}"),
                     )
                     .help("the glossary is a TOML file inside the book, set by `glossary` in [preprocessor.handbook]");
-                self.file = Some(source);
                 self.malformed = true;
                 return;
             }
         };
-        let source = diags.add_source(&self.display, text.clone());
-        self.file = Some(source);
         let (table, errors) = DeTable::parse_recoverable(&text);
         self.malformed = report_toml_errors(&text, source, &errors, diags);
 
