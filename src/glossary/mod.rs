@@ -208,8 +208,7 @@ impl Directive for Glossary {
         TEMPLATES
     }
 
-    /// Collects the chapters' `{{#term}}`s and the `{{#glossary}}` page
-    /// (`glossary.toml` was read beside the chapters' loading).
+    /// Reads `glossary.toml` and registers it; [`Glossary::read`] checks it.
     fn open_files(&mut self, root: &Path, src_display: &Path, diags: &mut Diagnostics) {
         self.display = src_display.join(&self.path);
         let path = self.display.clone();
@@ -220,6 +219,8 @@ impl Directive for Glossary {
         self.read(diags);
     }
 
+    /// Collects the chapters' `{{#term}}`s and the `{{#glossary}}` page
+    /// (`glossary.toml` was read beside the chapters' loading).
     fn collect(&mut self, book: &BookCx, _facts: &mut Facts, diags: &mut Diagnostics) {
         for page in book.pages {
             let terms = page.scan.inline.iter().filter(|d| d.name == "term");
