@@ -275,7 +275,7 @@ pub(crate) fn scan(text: &str, options: ScanOptions) -> Scan {
     }
 
     let (inline, unclosed) = find_inline(text, 0);
-    let mut context_at = ContextIndex::new(contexts.clone());
+    let mut context_at = ContextIndex::new(contexts);
     let paragraphs = paragraphs
         .into_iter()
         .map(|p| trimmed(text, p))
@@ -288,7 +288,7 @@ pub(crate) fn scan(text: &str, options: ScanOptions) -> Scan {
             d
         })
         .collect();
-    let mut context_at = ContextIndex::new(contexts);
+    context_at.rewind();
     scan.unclosed = unclosed
         .into_iter()
         .filter(|u| {
@@ -323,7 +323,14 @@ impl ContextIndex {
         }
     }
 
-    /// The context at `at`; offsets must not decrease between calls.
+    /// Starts the sweep again, for another list of offsets.
+    fn rewind(&mut self) {
+        self.next = 0;
+        self.open.clear();
+    }
+
+    /// The context at `at`; offsets must not decrease between calls (see
+    /// [`ContextIndex::rewind`]).
     fn get(&mut self, at: usize) -> Context {
         while let Some((r, c)) = self.ranges.get(self.next).filter(|(r, _)| r.start <= at) {
             while self.open.last().is_some_and(|(end, _)| *end <= r.start) {
