@@ -38,12 +38,12 @@ use measure::{Job, Runner};
 use report::Gaps;
 use results::{Key, Results};
 use settings::{Settings, Tools};
+use std::process::ExitCode;
+use std::time::Instant;
 
 /// The floor runs as this executable, so it has the preprocessor's allocator.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use std::process::ExitCode;
-use std::time::Instant;
 
 fn main() -> ExitCode {
     if probe::requested() {
