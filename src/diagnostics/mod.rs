@@ -142,10 +142,11 @@ impl Diagnostics {
         Self::default()
     }
 
-    /// A collector for work done apart (on another thread): it reads this
-    /// one's files and gathers its own problems, which [`Diagnostics::join`]
-    /// brings back. Files are registered on the main collector only, while
-    /// no fork is alive.
+    /// A collector for work done apart (on another thread): it reads the
+    /// files this one has so far and gathers its own problems, which
+    /// [`Diagnostics::join`] brings back. Files are registered on the main
+    /// collector only; one registered while a fork is alive is not seen by
+    /// the fork (the first such copies the list of files, keeping ids).
     pub(crate) fn fork(&self) -> Diagnostics {
         Diagnostics {
             sources: Arc::clone(&self.sources),
