@@ -532,6 +532,29 @@ mod tests {
     }
 
     #[test]
+    fn a_fork_keeps_its_files_while_the_main_collector_registers_more() {
+        let mut diags = Diagnostics::new();
+        let toml = diags.add_source("book/glossary.toml", "[rtos]\nterm = 1\n");
+        let mut fork = diags.fork();
+        let chapter = diags.add_source("book/a.md", "# A\n");
+        diags.error(Span::new(chapter, 0..3), "in the chapter");
+        fork.error(Span::new(toml, 7..15), "in the glossary");
+        assert_eq!(fork.location(toml, 7), diags.location(toml, 7));
+        diags.join(fork);
+        let out = diags.render(false);
+        let (chapter_at, glossary_at) = (
+            out.find("book/a.md:1:1"),
+            out.find("book/glossary.toml:2:1"),
+        );
+        assert!(chapter_at.is_some() && glossary_at.is_some(), "{out}");
+        assert!(
+            chapter_at < glossary_at,
+            "joined after the main collector's own: {out}"
+        );
+        assert_eq!(diags.text(chapter), "# A\n");
+    }
+
+    #[test]
     fn renders_path_line_col_caret_and_help() {
         let out = sample().render(false);
         assert!(out.contains("error: unknown term `rots`"), "{out}");
