@@ -6,17 +6,21 @@
 //! interface ([`directive::Directive`]); the pipeline runs every stage over
 //! all of them, top to bottom:
 //!
-//! 1. **load**: every chapter is registered for diagnostics and scanned once;
-//!    the files around them (includes, unlisted chapters) are checked;
-//! 2. **collect**: each directive parses what it owns;
+//! 1. **load**: every chapter is registered for diagnostics and scanned once,
+//!    while each directive reads its own files (`glossary.toml`) on a thread
+//!    beside it; the files around the chapters (includes, unlisted chapters)
+//!    are checked;
+//! 2. **collect**: each directive parses what it owns in the chapters;
 //! 3. **validate**: book-wide checks (unique ids, known terms, links);
 //! 4. **render**: each directive's edits are spliced into its chapter.
 //!
 //! Any error stops the build before a single chapter is changed. Work on
 //! one chapter at a time (scanning, reading blocks, finding mentions,
 //! rendering) is spread over the machine's cores, in book order
-//! (`parallel.rs`); the stdin route renders chapters as it writes the book
-//! back (`book_json.rs`), so it never holds the whole output.
+//! (`parallel.rs`); a page of the whole book (`{{#glossary}}`,
+//! `{{#checklists}}`) is rendered from the start on a thread of its own; the
+//! stdin route renders chapters as it writes the book back (`book_json.rs`),
+//! so it never holds the whole output.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
