@@ -8,7 +8,8 @@
 //! alike: the floor ([`floor`]), the preprocessor, `check`, the preprocessor
 //! with a large glossary, then whole-site builds (`mdbook-handbook build`,
 //! `mdbook build` driving the binary, `mdbook build` without it). Callgrind
-//! counts instructions, which noise does not change. It prints a markdown
+//! counts instructions, which noise does not change (for the two `mdbook
+//! build`s, with the preprocessor processes they start). It prints a markdown
 //! table of ratios with pass or fail.
 //!
 //! Settings, all optional:
@@ -32,12 +33,13 @@ mod report;
 mod results;
 mod settings;
 
-use anyhow::{Context, Result, ensure};
+use anyhow::{Context, Result, bail, ensure};
 use mdbook_driver::book::{Book, BookItem};
 use measure::{Job, Runner};
 use report::Gaps;
 use results::{Key, Results};
 use settings::{Settings, Tools};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -77,7 +79,7 @@ fn bench() -> Result<()> {
         results.set_input_len(*n, book.input.len());
     }
     let valgrind = tools.valgrind.clone().filter(|_| settings.callgrind);
-    let mut runner = Runner::new(&work, &tools.floor, valgrind);
+    let mut runner = Runner::new(&work, &tools.floor, valgrind.clone());
     let mut gaps = Gaps::default();
 
     let jobs = jobs::throughput_jobs(&tools, &books);
@@ -95,6 +97,9 @@ fn bench() -> Result<()> {
             let jobs = jobs::build_jobs(mdbook, &tools, &books, &work)?;
             warm_up(&mut runner, &jobs, &mut results)?;
             timed_rounds(&mut runner, &jobs, settings.rounds, &mut results)?;
+            if let Some(valgrind) = &valgrind {
+                count_build_instructions(&work, &tools, valgrind, &jobs, &mut results)?;
+            }
         }
         Err(why) => gaps.build = Some(why),
     }
@@ -181,6 +186,51 @@ fn count_instructions(
             );
             results.set_instructions(*key, count);
         }
+    }
+    Ok(())
+}
+
+/// Callgrind's count for `mdbook build` with and without the preprocessor,
+/// side by side: each takes minutes under callgrind, and a count does not
+/// depend on what else the machine is doing.
+fn count_build_instructions(
+    work: &Path,
+    tools: &Tools,
+    valgrind: &Path,
+    jobs: &[(Key, Job)],
+    results: &mut Results,
+) -> Result<()> {
+    let builds = jobs
+        .iter()
+        .filter(|(key, _)| matches!(key, Key::CliBuild(_) | Key::PlainBuild(_)));
+    let counts: Vec<Result<(Key, u64)>> = std::thread::scope(|scope| {
+        let threads: Vec<_> = builds
+            .enumerate()
+            .map(|(i, (key, job))| {
+                scope.spawn(move || {
+                    let scratch = work.join(format!("callgrind-{i}"));
+                    std::fs::create_dir_all(&scratch)?;
+                    let mut runner =
+                        Runner::new(&scratch, &tools.floor, Some(valgrind.to_path_buf()));
+                    let start = Instant::now();
+                    let count = runner.instructions(job)?;
+                    eprintln!(
+                        "callgrind: {}: {count} instructions ({:.0} s)",
+                        key.describe(),
+                        start.elapsed().as_secs_f64()
+                    );
+                    Ok((*key, count))
+                })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| t.join().unwrap_or_else(|_| bail!("a callgrind thread panicked")))
+            .collect()
+    });
+    for count in counts {
+        let (key, count) = count?;
+        results.set_instructions(key, count);
     }
     Ok(())
 }

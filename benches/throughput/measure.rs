@@ -7,7 +7,7 @@
 //! does not change.
 
 use crate::probe;
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 use std::ffi::OsString;
 use std::fs::File;
 use std::hash::Hasher as _;
@@ -82,22 +82,48 @@ impl Runner {
         })
     }
 
-    /// The instructions `job` executes, all threads, counted by callgrind.
+    /// The instructions `job` executes, all threads and all the processes
+    /// it starts (a `mdbook build` starts the preprocessor twice), counted by
+    /// callgrind: each process writes its own log, and the counts are added.
     pub(crate) fn instructions(&mut self, job: &Job) -> Result<u64> {
         let valgrind = self
             .valgrind
             .as_ref()
             .context("valgrind is not installed")?;
+        let logs = self.scratch.join("callgrind-logs");
+        if logs.exists() {
+            std::fs::remove_dir_all(&logs)?;
+        }
+        std::fs::create_dir_all(&logs)?;
         let mut command = Command::new(valgrind);
-        command.args(["--tool=callgrind", "--callgrind-out-file=/dev/null", "--"]);
-        command.arg(&job.program);
+        command.args([
+            "--tool=callgrind",
+            "--trace-children=yes",
+            "--callgrind-out-file=/dev/null",
+        ]);
+        let mut log_file = OsString::from("--log-file=");
+        log_file.push(logs.join("%p.log"));
+        command.arg(log_file).arg("--").arg(&job.program);
         let (status, _) = self.run(&mut command, job)?;
         self.check(job, status)?;
-        let stderr = self.stderr();
-        stderr
-            .lines()
-            .find_map(|line| line.split_once("Collected :")?.1.trim().parse().ok())
-            .with_context(|| format!("no instruction count in callgrind's output:\n{stderr}"))
+        let mut total = 0;
+        let mut processes = 0;
+        for entry in std::fs::read_dir(&logs)? {
+            let log = std::fs::read_to_string(entry?.path())?;
+            let count = log
+                .lines()
+                .find_map(|line| line.split_once("Collected :")?.1.trim().parse::<u64>().ok());
+            if let Some(count) = count {
+                total += count;
+                processes += 1;
+            }
+        }
+        ensure!(
+            processes > 0,
+            "no instruction count in callgrind's logs in {}",
+            logs.display()
+        );
+        Ok(total)
     }
 
     /// What the last run wrote to stdout.

@@ -155,16 +155,21 @@ fn wall(results: &Results, a: Key, b: Key) -> Value {
     }
 }
 
-/// Best CPU time against best, the medians' ratio in brackets.
+/// Best CPU time against best; the medians' ratio and, where both were
+/// counted, the instructions' ratio in brackets.
 fn cpu(results: &Results, a: Key, b: Key) -> Value {
     let Some((best_a, best_b)) = results.best_cpu(a).zip(results.best_cpu(b)) else {
         return Value::Missing("no timed runs".into());
     };
     let medians = results.median_cpu(a).zip(results.median_cpu(b));
+    let counts = results.instructions(a).zip(results.instructions(b));
+    let instructions = counts.map_or(String::new(), |(x, y)| {
+        format!("; instructions {}", times(x as f64 / y as f64))
+    });
     Value::Ratio {
         best: div(best_a, best_b),
         note: format!(
-            " (median {})",
+            " (median {}{instructions})",
             medians.map_or("—".into(), |(x, y)| times(div(x, y)))
         ),
     }
