@@ -225,7 +225,10 @@ fn count_build_instructions(
             .collect();
         threads
             .into_iter()
-            .map(|t| t.join().unwrap_or_else(|_| bail!("a callgrind thread panicked")))
+            .map(|t| {
+                t.join()
+                    .unwrap_or_else(|_| bail!("a callgrind thread panicked"))
+            })
             .collect()
     });
     for count in counts {
