@@ -473,6 +473,68 @@ fn browser_focus_shows_the_definition_and_the_link_lands_on_the_entry() {
     );
 }
 
+/// The glossary page ships no definitions twice: its tooltips are made from
+/// its entries, and read as the same term's tooltip on any other page.
+#[test]
+fn browser_glossary_page_tooltips_come_from_its_entries() {
+    let Some(browser) = support::browser() else {
+        return;
+    };
+    let built = support::build("glossary-book");
+    let page = built.page("appendix/glossary.html");
+    assert!(
+        !page.contains("hb-tips"),
+        "no data block on the glossary page"
+    );
+    // The tooltip of the first reference to `key` on the open page.
+    let tip = |tab: &support::Tab, key: &str| {
+        tab.eval(&format!(
+            "(() => {{ const a = [...document.querySelectorAll('main a.handbook-term')] \
+             .find(a => a.getAttribute('href').endsWith('#term-{key}')); \
+             const tip = a && document.getElementById(a.getAttribute('aria-describedby')); \
+             return tip ? {{ text: tip.textContent, html: tip.innerHTML, \
+                            links: tip.querySelectorAll('a').length }} : null; }})()"
+        ))
+    };
+    let tab = browser.open(&built, "sub/deep.html");
+    let elsewhere = tip(&tab, "isr");
+    assert!(elsewhere.is_object(), "sub/deep.html has a tooltip for isr");
+    tab.goto("appendix/glossary.html");
+    tab.wait_for("document.readyState === 'complete'");
+    let here = tip(&tab, "isr");
+    assert_eq!(
+        here["text"], elsewhere["text"],
+        "{here} against {elsewhere}"
+    );
+    assert!(
+        here["text"].as_str().unwrap().ends_with("scheduler. …"),
+        "the first paragraph, then …: {here}"
+    );
+    // From a definition's reference: markup kept, references as text.
+    let rtos = tip(&tab, "rtos");
+    assert_eq!(
+        rtos["html"],
+        "<b>Real-Time Operating System (RTOS)</b>: An operating system that schedules tasks \
+         with <em>deterministic</em> timing; it hands interrupts to an ISR.",
+        "{rtos}"
+    );
+    assert_eq!(rtos["links"], 0, "{rtos}");
+    let dups = tab.eval(
+        "(() => { const ids = [...document.querySelectorAll('[id]')].map(e => e.id); \
+         return ids.filter((id, i) => ids.indexOf(id) !== i); })()",
+    );
+    assert_eq!(
+        dups,
+        serde_json::json!([]),
+        "no id twice once tooltips are made"
+    );
+    // Shown on focus like any other.
+    let id = tab_to(&tab, ".handbook-term");
+    tab.wait_for(&format!(
+        "getComputedStyle(document.getElementById('{id}')).display !== 'none'"
+    ));
+}
+
 #[test]
 fn browser_tooltip_stays_inside_the_viewport() {
     let Some(browser) = support::browser() else {

@@ -101,10 +101,11 @@ impl Glossary {
     /// page's script makes tooltips of: one `<span data-term="ID">` per
     /// term, in a `<script>` element, which mdBook's search does not index
     /// (a definition is found on the glossary page, not in every sentence
-    /// that uses its term). `None` when the page references no term.
+    /// that uses its term). `None` when the page references no term, and on
+    /// the glossary page (see [`Glossary::shows_every_entry`]).
     pub(super) fn definitions(&self, cx: &RenderCx) -> Option<String> {
         let mut shown = cx.terms_shown.take();
-        if cx.format != Format::Html || shown.is_empty() {
+        if cx.format != Format::Html || shown.is_empty() || self.shows_every_entry(cx) {
             return None;
         }
         shown.sort_unstable();
@@ -130,6 +131,14 @@ impl Glossary {
         entries.iter().for_each(|e| out.push_str(e));
         out.push_str(CLOSE);
         Some(out)
+    }
+
+    /// Whether this page is the glossary page as the built-in template
+    /// writes it: every definition is on it already, and the reader's script
+    /// makes the page's tooltips from its entries, so no definition ships
+    /// twice (an override's markup is its own: its page gets the block).
+    fn shows_every_entry(&self, cx: &RenderCx) -> bool {
+        self.usage.glossary_page == Some(cx.page.index) && !cx.templates.is_overridden("glossary")
     }
 
     /// One entry of the [`Glossary::definitions`] block, safe inside it.

@@ -366,10 +366,22 @@ fn render_refs(template: Option<&str>, keys: &[&str]) -> Vec<String> {
 
 /// [`render_refs`], and the definitions block the page starts with.
 fn render_page_refs(template: Option<&str>, keys: &[&str]) -> (Vec<String>, Option<String>) {
+    let overrides: Vec<(&str, &str)> = template.map(|t| ("glossary-term", t)).into_iter().collect();
+    render_on_page(&overrides, keys, None)
+}
+
+/// References to `keys` in one chapter, and the definitions block it starts
+/// with, the book's templates overridden by `overrides` (name, text); the
+/// chapter is the glossary page when `glossary_page` is `Some(0)`.
+fn render_on_page(
+    overrides: &[(&str, &str)],
+    keys: &[&str],
+    glossary_page: Option<usize>,
+) -> (Vec<String>, Option<String>) {
     let (g, _) = load_text(GLOSSARY);
     let dir = tempfile::tempdir().unwrap();
-    if let Some(template) = template {
-        std::fs::write(dir.path().join("glossary-term.hbs"), template).unwrap();
+    for (name, template) in overrides {
+        std::fs::write(dir.path().join(format!("{name}.hbs")), template).unwrap();
     }
     let mut diags = Diagnostics::new();
     let templates = Templates::new(
@@ -384,6 +396,7 @@ fn render_page_refs(template: Option<&str>, keys: &[&str]) -> (Vec<String>, Opti
         let (mut g, d) = (g, diags);
         g.usage = Usage {
             glossary_html: Some("glossary.html".into()),
+            glossary_page,
             used_in: vec![Vec::new(); g.entries.len()],
             ..Usage::default()
         };
@@ -430,6 +443,25 @@ fn references_link_to_the_entry_and_the_page_carries_each_definition_once() {
     assert!(
         definitions.ends_with("</span></script>\n\n"),
         "{definitions}"
+    );
+}
+
+/// The glossary page carries no definitions block: its entries are the
+/// definitions (the reader's script makes tooltips of them). An override of
+/// the page writes its own markup, so there the block stays.
+#[test]
+fn the_glossary_page_ships_no_definition_twice() {
+    let (refs, definitions) = render_on_page(&[], &["rtos", "isr"], Some(0));
+    assert_eq!(
+        refs[0],
+        r##"<a class="handbook-term" href="#term-rtos">RTOS</a>"##
+    );
+    assert_eq!(definitions, None);
+    let own_page = [("glossary", "{{#each letters}}{{letter}}{{/each}}")];
+    let (_, definitions) = render_on_page(&own_page, &["rtos", "isr"], Some(0));
+    assert!(
+        definitions.is_some_and(|d| d.contains(r#"<span data-term="isr">"#)),
+        "an overridden glossary page keeps its block"
     );
 }
 

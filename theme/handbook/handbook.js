@@ -42,7 +42,8 @@
 })();
 /* Glossary references. A page carries each referenced term's definition
    once, in a `<script type="text/html" class="hb-tips">` data block (which
-   mdBook's search does not index) before the references that show it. This
+   mdBook's search does not index) before the references that show it; the
+   glossary page, whose entries are the definitions, carries none. This
    makes the tooltips: each reference is wrapped in a `.handbook-ref` with
    the page's one tooltip for its term, which CSS shows on hover and focus;
    a later reference to the term names that tooltip in `aria-describedby`
@@ -98,16 +99,18 @@
                 continue;
             }
             var key = termOf(node);
-            if (!key || !definitions.hasOwnProperty(key) || refOf(node)) {
+            if (!key || refOf(node)) {
                 continue;
             }
-            var ref = document.createElement("span");
-            ref.className = "handbook-ref";
-            node.parentNode.insertBefore(ref, node);
-            ref.appendChild(node);
             var tip = tips[key];
+            var fresh = false;
             if (!tip) {
-                var definition = definitions[key];
+                var definition = definitions.hasOwnProperty(key)
+                    ? definitions[key]
+                    : fromEntry(key);
+                if (!definition) {
+                    continue;
+                }
                 tip = document.createElement("span");
                 tip.className = "handbook-term-tip";
                 tip.setAttribute("role", "tooltip");
@@ -116,10 +119,89 @@
                     tip.appendChild(definition.firstChild);
                 }
                 tips[key] = tip;
+                fresh = true;
+            }
+            var ref = document.createElement("span");
+            ref.className = "handbook-ref";
+            node.parentNode.insertBefore(ref, node);
+            ref.appendChild(node);
+            if (fresh) {
                 ref.appendChild(tip);
             }
             node.setAttribute("aria-describedby", tip.id);
         }
+    }
+
+    // The glossary page carries no data block: its entries are the
+    // definitions. A tooltip there is made from the entry, as the
+    // preprocessor makes them elsewhere: the term (and its abbreviation) in
+    // bold, then the definition's first paragraph with references as their
+    // text, and "…" when the definition goes on. `null` for a term whose
+    // entry is not on the page.
+    function fromEntry(key) {
+        var heading = document.getElementById("term-" + key);
+        var entry = heading && heading.closest(".handbook-glossary-entry");
+        if (!entry) {
+            return null;
+        }
+        var out = document.createElement("span");
+        var name = document.createElement("b");
+        var dfn = heading.querySelector("dfn");
+        var abbr = heading.querySelector("abbr");
+        name.textContent =
+            (dfn || heading).textContent + (abbr ? " (" + abbr.textContent + ")" : "");
+        out.appendChild(name);
+        var body = entry.querySelector(".handbook-glossary-definition");
+        var first = body && firstParagraph(body.cloneNode(true));
+        if (first && first.nodes.length) {
+            out.appendChild(document.createTextNode(": "));
+            first.nodes.forEach(function (n) {
+                out.appendChild(n);
+            });
+            if (first.more) {
+                out.appendChild(document.createTextNode(" …"));
+            }
+        }
+        return out;
+    }
+
+    var BLOCK = /^(P|UL|OL|PRE|BLOCKQUOTE|TABLE|DL|DIV|HR|H[1-6])$/;
+
+    // A copy of a definition's first paragraph, its references as text,
+    // without what this script added (tooltips and their wrappers) or ids;
+    // `more` when other blocks follow. A definition of one paragraph is
+    // written without its `<p>`.
+    function firstParagraph(copy) {
+        var all = function (selector, f) {
+            Array.prototype.slice.call(copy.querySelectorAll(selector)).forEach(f);
+        };
+        all(".handbook-term-tip", function (t) {
+            t.remove();
+        });
+        all(".handbook-ref", function (r) {
+            r.replaceWith.apply(r, Array.prototype.slice.call(r.childNodes));
+        });
+        all("a.handbook-term", function (a) {
+            a.replaceWith(a.textContent);
+        });
+        all("[id]", function (e) {
+            e.removeAttribute("id");
+        });
+        var kids = Array.prototype.slice.call(copy.childNodes);
+        var blocks = kids.filter(function (n) {
+            return n.nodeType === 1 && BLOCK.test(n.tagName);
+        });
+        if (!blocks.length) {
+            return { nodes: kids, more: false };
+        }
+        var first = copy.firstElementChild;
+        if (first.tagName !== "P") {
+            return { nodes: [], more: true };
+        }
+        return {
+            nodes: Array.prototype.slice.call(first.childNodes),
+            more: blocks.length > 1,
+        };
     }
 
     function refOf(node) {
