@@ -177,17 +177,22 @@ fn count_instructions(
 ) -> Result<()> {
     for (key, job) in jobs {
         if matches!(key, Key::Floor(_) | Key::Preprocess(_) | Key::ManyTerms(_)) {
-            let start = Instant::now();
-            let count = runner.instructions(job)?;
-            eprintln!(
-                "callgrind: {}: {count} instructions ({:.0} s)",
-                key.describe(),
-                start.elapsed().as_secs_f64()
-            );
-            results.set_instructions(*key, count);
+            results.set_instructions(*key, counted(runner, *key, job)?);
         }
     }
     Ok(())
+}
+
+/// Callgrind's count for one job, said on the terminal with how long it took.
+fn counted(runner: &mut Runner, key: Key, job: &Job) -> Result<u64> {
+    let start = Instant::now();
+    let count = runner.instructions(job)?;
+    eprintln!(
+        "callgrind: {}: {count} instructions ({:.0} s)",
+        key.describe(),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(count)
 }
 
 /// Callgrind's count for `mdbook build` with and without the preprocessor,
@@ -212,14 +217,7 @@ fn count_build_instructions(
                     std::fs::create_dir_all(&scratch)?;
                     let mut runner =
                         Runner::new(&scratch, &tools.floor, Some(valgrind.to_path_buf()));
-                    let start = Instant::now();
-                    let count = runner.instructions(job)?;
-                    eprintln!(
-                        "callgrind: {}: {count} instructions ({:.0} s)",
-                        key.describe(),
-                        start.elapsed().as_secs_f64()
-                    );
-                    Ok((*key, count))
+                    Ok((*key, counted(&mut runner, *key, job)?))
                 })
             })
             .collect();

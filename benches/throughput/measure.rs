@@ -106,21 +106,22 @@ impl Runner {
         command.arg(log_file).arg("--").arg(&job.program);
         let (status, _) = self.run(&mut command, job)?;
         self.check(job, status)?;
+        // Every process's log must have its count: a missing one would make
+        // the total silently short.
         let mut total = 0;
         let mut processes = 0;
         for entry in std::fs::read_dir(&logs)? {
-            let log = std::fs::read_to_string(entry?.path())?;
-            let count = log
+            let path = entry?.path();
+            let log = std::fs::read_to_string(&path)?;
+            total += log
                 .lines()
-                .find_map(|line| line.split_once("Collected :")?.1.trim().parse::<u64>().ok());
-            if let Some(count) = count {
-                total += count;
-                processes += 1;
-            }
+                .find_map(|line| line.split_once("Collected :")?.1.trim().parse::<u64>().ok())
+                .with_context(|| format!("no instruction count in {}:\n{log}", path.display()))?;
+            processes += 1;
         }
         ensure!(
             processes > 0,
-            "no instruction count in callgrind's logs in {}",
+            "callgrind wrote no log in {}",
             logs.display()
         );
         Ok(total)

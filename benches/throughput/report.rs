@@ -141,10 +141,7 @@ fn wall(results: &Results, a: Key, b: Key) -> Value {
     };
     let medians = results.median_wall(a).zip(results.median_wall(b));
     let cpus = results.best_cpu(a).zip(results.best_cpu(b));
-    let counts = results.instructions(a).zip(results.instructions(b));
-    let instructions = counts.map_or(String::new(), |(x, y)| {
-        format!("; instructions {}", times(x as f64 / y as f64))
-    });
+    let instructions = instructions_note(results, a, b);
     Value::Ratio {
         best: div(best_a, best_b),
         note: format!(
@@ -162,10 +159,7 @@ fn cpu(results: &Results, a: Key, b: Key) -> Value {
         return Value::Missing("no timed runs".into());
     };
     let medians = results.median_cpu(a).zip(results.median_cpu(b));
-    let counts = results.instructions(a).zip(results.instructions(b));
-    let instructions = counts.map_or(String::new(), |(x, y)| {
-        format!("; instructions {}", times(x as f64 / y as f64))
-    });
+    let instructions = instructions_note(results, a, b);
     Value::Ratio {
         best: div(best_a, best_b),
         note: format!(
@@ -173,6 +167,14 @@ fn cpu(results: &Results, a: Key, b: Key) -> Value {
             medians.map_or("—".into(), |(x, y)| times(div(x, y)))
         ),
     }
+}
+
+/// `; instructions R×` where both were counted, for a row's brackets.
+fn instructions_note(results: &Results, a: Key, b: Key) -> String {
+    let counts = results.instructions(a).zip(results.instructions(b));
+    counts.map_or(String::new(), |(x, y)| {
+        format!("; instructions {}", times(x as f64 / y as f64))
+    })
 }
 
 fn div(a: Duration, b: Duration) -> f64 {
