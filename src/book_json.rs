@@ -1,7 +1,8 @@
 //! The preprocessed book written back to mdBook as JSON, byte for byte what
 //! `serde_json::to_writer` writes. Nearly all of it is chapter text: the
 //! chapters are escaped in parallel, a batch at a time, into a skeleton
-//! serde writes without them. A caller can render each chapter there too
+//! serde writes without them, and written out while the next batch is
+//! escaped. A caller can render each chapter there too
 //! ([`write_with`]): its edits are escaped piece by piece, so the new text
 //! is never built before its JSON, and each batch's old texts are freed
 //! once written. Chapter text is escaped here, not by serde, eight bytes
@@ -30,7 +31,10 @@ pub(crate) fn write(book: Book, out: &mut impl Write) -> std::io::Result<()> {
 /// order, as [`crate::pages::load`] counts them) and its text in `book`; it
 /// is called a batch at a time, and each batch's texts are freed once it is
 /// written, so a caller that renders chapters there never holds the whole
-/// output, nor the whole input once the output is written.
+/// output, nor the whole input once the output is written. Batches are
+/// rendered on a thread of their own while this one writes: a pipe to
+/// mdBook takes its time, and the cores render meanwhile. A failed write
+/// stops the rendering; a panic in it leaves the book unfinished.
 ///
 /// The pages in `first` (each costing as much as many chapters: a page of
 /// the whole book) are rendered from the start, on a thread of their own,
@@ -76,36 +80,54 @@ pub(crate) fn write_with(
             .filter(|(_, (page, _))| is_first(page))
             .map(|(i, (page, old))| (i, *page, std::mem::take(old)))
             .collect();
-        let mut thread = Some(scope.spawn(move || {
+        let ahead = scope.spawn(move || {
             let render =
                 |(i, page, old): (usize, _, String)| (i, escape_spliced(&old, edits(page, &old)));
             first_texts.into_iter().map(render).collect::<Vec<_>>()
-        }));
-        let mut ahead = Vec::new();
-        let mut at = 0;
-        let batches = texts.chunks_mut(BATCH).zip(holes.chunks(BATCH));
-        for (n, (batch, holes)) in batches.enumerate() {
-            let mut escaped = crate::parallel::map(batch, 1, |(page, old)| {
-                (!is_first(page)).then(|| escape_spliced(old, edits(*page, old)))
-            });
-            for (j, hole) in holes.iter().enumerate() {
-                let escaped = match escaped[j].take() {
-                    Some(escaped) => escaped,
-                    None => {
-                        if let Some(thread) = thread.take() {
-                            ahead = thread
+        });
+        // Chapters are rendered a batch at a time on a thread of their own,
+        // and sent in book order to be written here: the next batch is
+        // rendered while this one goes out.
+        let (send, written) = std::sync::mpsc::sync_channel::<Vec<u8>>(BATCH);
+        scope.spawn(move || {
+            let mut ahead = Some(ahead);
+            let mut rendered_ahead = Vec::new();
+            for (n, batch) in texts.chunks_mut(BATCH).enumerate() {
+                let mut batch_escaped = crate::parallel::map(batch, 1, |(page, old)| {
+                    (!is_first(page)).then(|| escape_spliced(old, edits(*page, old)))
+                });
+                for (j, chapter) in batch_escaped.iter_mut().enumerate() {
+                    let chapter = chapter.take().unwrap_or_else(|| {
+                        if let Some(ahead) = ahead.take() {
+                            rendered_ahead = ahead
                                 .join()
                                 .unwrap_or_else(|e| std::panic::resume_unwind(e));
                         }
-                        let place = ahead.iter().position(|(i, _)| *i == n * BATCH + j);
-                        ahead.swap_remove(place.expect("a page rendered ahead")).1
+                        let place = rendered_ahead.iter().position(|(i, _)| *i == n * BATCH + j);
+                        rendered_ahead
+                            .swap_remove(place.expect("a page rendered ahead"))
+                            .1
+                    });
+                    // The writer is gone when it failed: it reports that.
+                    if send.send(chapter).is_err() {
+                        return;
                     }
-                };
-                out.write_all(&skeleton[at..hole + EMPTY_CONTENT.len() - 2])?;
-                out.write_all(&escaped)?;
-                at = hole + EMPTY_CONTENT.len();
-                batch[j].1 = String::new();
+                    batch[j].1 = String::new();
+                }
             }
+        });
+        let mut at = 0;
+        let mut holes = holes.iter();
+        for chapter in written {
+            let hole = holes.next().expect("one chapter per hole");
+            out.write_all(&skeleton[at..hole + EMPTY_CONTENT.len() - 2])?;
+            out.write_all(&chapter)?;
+            at = hole + EMPTY_CONTENT.len();
+        }
+        // Rendering stopped early only by a panic, which the scope raises
+        // once it ends: the book is not finished.
+        if holes.next().is_some() {
+            return Ok(());
         }
         out.write_all(&skeleton[at..])
     })
@@ -272,10 +294,11 @@ mod tests {
             BookItem::Separator,
             BookItem::Chapter(empty),
         ];
-        for i in 0..150 {
+        // Three batches.
+        for i in 0..600 {
             items.push(BookItem::Chapter(Chapter::new(
                 &format!("Chapter {i}"),
-                format!("text {i}\n").repeat(i),
+                format!("text {i}\n").repeat(i % 40),
                 format!("c{i}.md"),
                 Vec::new(),
             )));
@@ -290,7 +313,7 @@ mod tests {
 
         // Texts given while writing land on their own chapters.
         let mut ours = Vec::new();
-        super::write_with(book.clone(), &mut ours, &[2, 150], |page, old| {
+        super::write_with(book.clone(), &mut ours, &[2, 150, 550], |page, old| {
             page.map(|p| (0..old.len(), format!("page {p} was {} bytes", old.len())))
                 .into_iter()
                 .collect()
@@ -306,6 +329,79 @@ mod tests {
         assert_eq!(
             String::from_utf8(ours).unwrap(),
             serde_json::to_string(&book).unwrap()
+        );
+    }
+
+    /// A book of `n` chapters, each a line of text.
+    fn book_of(n: usize) -> Book {
+        let chapter = |i| {
+            Chapter::new(
+                &format!("C{i}"),
+                format!("text {i}\n"),
+                format!("c{i}.md"),
+                vec![],
+            )
+        };
+        Book::new_with_items((0..n).map(|i| BookItem::Chapter(chapter(i))).collect())
+    }
+
+    /// Fails every write after the first `left` bytes.
+    struct Failing {
+        left: usize,
+        written: Vec<u8>,
+    }
+
+    impl std::io::Write for Failing {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if buf.len() > self.left {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::BrokenPipe,
+                    "closed",
+                ));
+            }
+            self.left -= buf.len();
+            self.written.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failed_write_stops_the_rendering_and_is_returned() {
+        let rendered = std::sync::atomic::AtomicUsize::new(0);
+        let mut out = Failing {
+            left: 2000,
+            written: Vec::new(),
+        };
+        let error = super::write_with(book_of(2000), &mut out, &[], |_, _| {
+            rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Vec::new()
+        })
+        .unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::BrokenPipe);
+        // The chapters already queued, not the whole book.
+        assert!(rendered.into_inner() < 1000);
+    }
+
+    #[test]
+    fn a_panic_while_rendering_leaves_the_book_unfinished() {
+        let mut out = Vec::new();
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            super::write_with(book_of(600), &mut out, &[], |page, _| {
+                assert_ne!(page, Some(300), "a rendering bug");
+                Vec::new()
+            })
+        }));
+        assert!(panicked.is_err());
+        let written = String::from_utf8(out).unwrap();
+        assert!(written.contains("text 0") && !written.contains("text 300"));
+        assert!(
+            !written.ends_with("]}"),
+            "the book was closed: {}",
+            &written[written.len() - 40..]
         );
     }
 }

@@ -20,7 +20,7 @@
 //! (`parallel.rs`); a page of the whole book (`{{#glossary}}`,
 //! `{{#checklists}}`) is rendered from the start on a thread of its own; the
 //! stdin route renders chapters as it writes the book back (`book_json.rs`),
-//! so it never holds the whole output.
+//! the next batch while one goes out, so it never holds the whole output.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
