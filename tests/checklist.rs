@@ -486,3 +486,18 @@ fn a_book_without_checklists_says_so() {
         "{markdown}"
     );
 }
+
+#[test]
+fn a_reference_on_the_checklists_page_is_reported_in_its_own_chapter() {
+    // `{{#checklists}}` comes first in the book, so the broken template
+    // fails there first, on the copy of the item.
+    let outcome = support::check("checklist-term-override-broken");
+    assert!(!outcome.success, "{}", outcome.stderr);
+    let found = diagnostics(&outcome.stderr);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "src/chapter.md:6:22", "{}", outcome.stderr);
+    assert!(
+        found[0].1.starts_with("template `glossary-term` failed"),
+        "{found:?}"
+    );
+}

@@ -30,6 +30,7 @@ mod render;
 use crate::attrs::Id;
 use crate::diagnostics::Diagnostics;
 use crate::directive::{BookCx, Directive, Edit, Facts};
+use crate::markdown::TermRef;
 use crate::pages::Page;
 use crate::render::{RenderCx, Template};
 use serde::Deserialize;
@@ -157,4 +158,7 @@ struct Item {
     checked: bool,
     /// 0 for a top-level item.
     depth: usize,
+    /// Its `{{#term}}`s: range in `text`, reference (found in
+    /// [`parse::block`]).
+    refs: Vec<(Range<usize>, TermRef)>,
 }

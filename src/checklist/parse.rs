@@ -21,7 +21,7 @@ pub(super) fn block(
 ) -> Option<Checklist> {
     let attrs = attrs::parse::<Attrs>(&block.attrs, block.attrs_offset, page.source, diags);
     let Body {
-        items,
+        mut items,
         problems,
         texts,
     } = parse_body(&block.lines);
@@ -41,14 +41,19 @@ pub(super) fn block(
             .error(page.span(block.range.start..fence_end), "checklist has no items")
             .help("add items inside the block, one per line: `- [ ] text` (ticked by default: `- [x] text`)");
     }
-    terms.extend(
-        texts
-            .iter()
-            .flat_map(|(text, offset)| {
-                TermRef::find_in(text, *offset, page.source, Some(page.index))
-            })
-            .map(|(_, r)| r),
-    );
+    // Every item's references go to `terms`; a valid item keeps its own
+    // for rendering (items are the valid texts, in the same order).
+    let mut found = texts.iter().map(|(text, offset)| {
+        let refs = TermRef::find_in(text, *offset, page.source, Some(page.index));
+        terms.extend(refs.iter().map(|(_, r)| r.clone()));
+        (*offset, refs)
+    });
+    for item in &mut items {
+        if let Some((_, refs)) = found.by_ref().find(|(offset, _)| *offset == item.offset) {
+            item.refs = refs;
+        }
+    }
+    found.for_each(drop);
     let attrs = attrs?;
     let id = attrs::require_id(attrs.id, page, block, diags)?;
     Some(Checklist {
@@ -277,6 +282,7 @@ fn parse_body(lines: &[Line]) -> Body {
             offset: text_range.start,
             checked,
             depth,
+            refs: Vec::new(),
         });
     }
     Body {

@@ -348,6 +348,7 @@ fn the_built_in_checklist_is_its_template() {
         offset: 0,
         checked,
         depth,
+        refs: Vec::new(),
     })
     .collect();
     let labels: Vec<String> = items.iter().map(|i| format!("<b>{}</b>", i.id)).collect();

@@ -66,7 +66,7 @@ fn push_html(
         let html: Vec<String> = c
             .items
             .iter()
-            .map(|i| cx.inline(&i.text, i.offset))
+            .map(|i| cx.inline_found(&i.text, &i.refs, Vec::new()))
             .collect();
         let view = View {
             id: &c.id.name,
@@ -82,7 +82,7 @@ fn push_html(
         id: item.id.clone(),
         dom_id: format!("handbook-item--{key}--{}", item.id),
         checked: item.checked,
-        html: cx.inline(&item.text, item.offset),
+        html: cx.inline_found(&item.text, &item.refs, Vec::new()),
         children: Vec::new(),
     };
     let roots = tree(&c.items, &mut 0, 0, &data);
@@ -270,7 +270,7 @@ fn markdown(c: &Checklist, title: Option<&str>, cx: &RenderCx) -> String {
         out.push_str(&format!(
             "{}- [{mark}] {}\n",
             "  ".repeat(item.depth),
-            cx.inline(&item.text, item.offset)
+            cx.inline_found(&item.text, &item.refs, Vec::new())
         ));
     }
     out

@@ -16,6 +16,7 @@ use foldhash::HashSet;
 use mdbook_markdown::MarkdownOptions;
 use serde::Serialize;
 use std::cell::RefCell;
+use std::ops::Range;
 
 /// What the renderer wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,14 +102,27 @@ impl RenderCx<'_> {
     /// As [`RenderCx::inline`], with `extra` fragments the caller rendered
     /// itself (placeholders). They must not overlap `{{#term}}`s.
     pub(crate) fn inline_with(&self, text: &str, base: usize, extra: Vec<Fragment>) -> String {
-        let mut fragments: Vec<Fragment> =
-            TermRef::find_in(text, base, self.page.source, Some(self.page.index))
-                .into_iter()
-                .map(|(range, r)| Fragment {
-                    range,
-                    ..self.terms.fragment(&r, self)
-                })
-                .collect();
+        let refs = TermRef::find_in(text, base, self.page.source, Some(self.page.index));
+        self.inline_found(text, &refs, extra)
+    }
+
+    /// As [`RenderCx::inline_with`], for text whose `{{#term}}`s were found
+    /// when it was read (`refs`, by their range in `text`): a script line, a
+    /// checklist item. Its references keep their own chapter, wherever the
+    /// text is shown (a checklist on `{{#checklists}}`).
+    pub(crate) fn inline_found(
+        &self,
+        text: &str,
+        refs: &[(Range<usize>, TermRef)],
+        extra: Vec<Fragment>,
+    ) -> String {
+        let mut fragments: Vec<Fragment> = refs
+            .iter()
+            .map(|(range, r)| Fragment {
+                range: range.clone(),
+                ..self.terms.fragment(r, self)
+            })
+            .collect();
         fragments.extend(extra);
         fragments.sort_by_key(|f| f.range.start);
         match self.format {

@@ -36,6 +36,7 @@ use crate::attrs::Id;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostics, Span};
 use crate::directive::{BookCx, Directive, Edit, Facts};
+use crate::markdown::TermRef;
 use crate::pages::Page;
 use crate::render::{RenderCx, Template};
 use foldhash::{HashMap, HashMapExt};
@@ -92,6 +93,8 @@ struct Item {
     offset: usize,
     /// Placeholders: range in `text`, label.
     placeholders: Vec<(Range<usize>, String)>,
+    /// Its `{{#term}}`s: range in `text`, reference.
+    refs: Vec<(Range<usize>, TermRef)>,
 }
 
 /// `-> [label](#target)`.

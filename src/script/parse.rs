@@ -403,11 +403,8 @@ impl Reader<'_, '_> {
         };
         let (offset, text) = joined;
         let placeholders = self.placeholders_in(&text, offset);
-        self.terms.extend(
-            TermRef::find_in(&text, offset, self.page.source, Some(self.page.index))
-                .into_iter()
-                .map(|(_, r)| r),
-        );
+        let refs = TermRef::find_in(&text, offset, self.page.source, Some(self.page.index));
+        self.terms.extend(refs.iter().map(|(_, r)| r.clone()));
         // A line whose speaker is not in the cast is reported; it is not kept.
         if let Some(speaker) = speaker {
             let item = Item {
@@ -415,6 +412,7 @@ impl Reader<'_, '_> {
                 text,
                 offset,
                 placeholders,
+                refs,
             };
             self.beats.last_mut().expect("a beat is open").push(item);
         }

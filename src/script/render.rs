@@ -46,7 +46,7 @@ impl Scripts {
                             direction: item.speaker.is_none(),
                             speaker: item.speaker.map_or("", |i| script.cast[i].as_str()),
                             style: item.speaker.unwrap_or(0) % STYLES,
-                            html: cx.inline_with(&item.text, item.offset, fragments),
+                            html: cx.inline_found(&item.text, &item.refs, fragments),
                         }
                     })
                     .collect()
@@ -131,7 +131,7 @@ impl Scripts {
                 .iter()
                 .map(|item| {
                     let fragments = self.placeholders(item, Format::Markdown);
-                    let text = cx.inline_with(&item.text, item.offset, fragments);
+                    let text = cx.inline_found(&item.text, &item.refs, fragments);
                     // A continued line goes on indented by four spaces: it
                     // continues the paragraph, and nothing in it can start a
                     // block of its own (`<script …`, `# …`) at a line start.
