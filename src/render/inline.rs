@@ -68,15 +68,10 @@ fn plain_html(text: &str, fragments: &[Fragment], options: &MarkdownOptions) -> 
         return None;
     }
     // The only smart punctuation plain text can hold: an apostrophe, which
-    // becomes a three-byte ’.
-    let apostrophes = memchr::memchr_iter(b'\'', text.as_bytes()).count();
+    // becomes a three-byte ’ (the spare bytes hold a few).
     let fragments_len = fragments.iter().map(|f| f.html.len()).sum::<usize>();
-    let mut out = String::with_capacity(text.len() + 2 * apostrophes + fragments_len);
+    let mut out = String::with_capacity(text.len() + fragments_len + 8);
     let push_text = |out: &mut String, text: &str| {
-        if !text.contains('\'') {
-            out.push_str(text);
-            return;
-        }
         for (i, part) in text.split('\'').enumerate() {
             if i > 0 {
                 out.push('’');
@@ -113,28 +108,26 @@ pub(crate) fn is_plain(source: &str, smart: bool) -> bool {
         if !(first.is_ascii_alphabetic() || first == b'(') {
             return false;
         }
-        /// Letters, digits and the punctuation markdown leaves alone.
+        /// Letters, digits and the punctuation markdown leaves alone (`-`
+        /// and `.` only when not doubled: checked apart).
         const PLAIN: [bool; 256] = escape::byte_set(
-            b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,;:?()/%+@=#.-",
+            b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,;:?()/%+@=#",
         );
         let word = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
-        // One pass; a doubled `-` or `.` is seen at its second byte.
-        let mut prev = 0u8;
-        for (i, &b) in bytes.iter().enumerate() {
-            if !PLAIN[usize::from(b)] {
-                let apostrophe = b == b'\'' && smart && i > 0 && word(i - 1) && word(i + 1);
-                let soft_break = b == b'\n'
-                    && prev != b' '
-                    && bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic);
-                if !(apostrophe || soft_break) {
-                    return false;
+        // One pass; the first byte is a letter or `(`, so every other byte
+        // has one before it.
+        return bytes.iter().enumerate().all(|(i, &b)| {
+            PLAIN[usize::from(b)]
+                || match b {
+                    b'-' | b'.' => bytes.get(i + 1) != Some(&b),
+                    b'\'' => smart && word(i - 1) && word(i + 1),
+                    b'\n' => {
+                        bytes[i - 1] != b' '
+                            && bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic)
+                    }
+                    _ => false,
                 }
-            } else if b == prev && matches!(b, b'-' | b'.') {
-                return false;
-            }
-            prev = b;
-        }
-        return true;
+        });
     }
     if (0..bytes.len()).any(|i| doubled(i, bytes[i])) {
         return false;
