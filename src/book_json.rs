@@ -12,9 +12,10 @@ use mdbook_preprocessor::book::Book;
 use std::io::Write;
 use std::ops::Range;
 
-/// Chapters escaped per batch: enough that one costly page (the book's
-/// checklists, its glossary) shares a batch with work for the other cores.
-const BATCH: usize = 256;
+/// Chapters rendered and escaped per batch: enough to keep every core busy.
+/// Two batches are held at a time (one going out, the next being rendered),
+/// so this bounds the output in memory.
+const BATCH: usize = 128;
 
 /// What an emptied chapter's text is in the skeleton. Inside a JSON string
 /// every `"` is escaped, so this can only be a chapter's own field.
@@ -87,38 +88,43 @@ pub(crate) fn write_with(
         });
         // Chapters are rendered a batch at a time on a thread of their own,
         // and sent in book order to be written here: the next batch is
-        // rendered while this one goes out.
-        let (send, written) = std::sync::mpsc::sync_channel::<Vec<u8>>(BATCH);
+        // rendered while this one goes out, and no further ahead.
+        let (send, written) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(0);
         scope.spawn(move || {
             let mut ahead = Some(ahead);
             let mut rendered_ahead = Vec::new();
             for (n, batch) in texts.chunks_mut(BATCH).enumerate() {
-                let mut batch_escaped = crate::parallel::map(batch, 1, |(page, old)| {
+                let rendered = crate::parallel::map(batch, 1, |(page, old)| {
                     (!is_first(page)).then(|| escape_spliced(old, edits(*page, old)))
                 });
-                for (j, chapter) in batch_escaped.iter_mut().enumerate() {
-                    let chapter = chapter.take().unwrap_or_else(|| {
-                        if let Some(ahead) = ahead.take() {
-                            rendered_ahead = ahead
-                                .join()
-                                .unwrap_or_else(|e| std::panic::resume_unwind(e));
-                        }
-                        let place = rendered_ahead.iter().position(|(i, _)| *i == n * BATCH + j);
-                        rendered_ahead
-                            .swap_remove(place.expect("a page rendered ahead"))
-                            .1
-                    });
-                    // The writer is gone when it failed: it reports that.
-                    if send.send(chapter).is_err() {
-                        return;
-                    }
-                    batch[j].1 = String::new();
+                let rendered: Vec<Vec<u8>> = rendered
+                    .into_iter()
+                    .enumerate()
+                    .map(|(j, chapter)| {
+                        chapter.unwrap_or_else(|| {
+                            if let Some(ahead) = ahead.take() {
+                                rendered_ahead = ahead
+                                    .join()
+                                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                            }
+                            let place =
+                                rendered_ahead.iter().position(|(i, _)| *i == n * BATCH + j);
+                            rendered_ahead
+                                .swap_remove(place.expect("a page rendered ahead"))
+                                .1
+                        })
+                    })
+                    .collect();
+                batch.iter_mut().for_each(|(_, old)| *old = String::new());
+                // The writer is gone when it failed: it reports that.
+                if send.send(rendered).is_err() {
+                    return;
                 }
             }
         });
         let mut at = 0;
         let mut holes = holes.iter();
-        for chapter in written {
+        for chapter in written.iter().flatten() {
             let hole = holes.next().expect("one chapter per hole");
             out.write_all(&skeleton[at..hole + EMPTY_CONTENT.len() - 2])?;
             out.write_all(&chapter)?;
@@ -294,7 +300,7 @@ mod tests {
             BookItem::Separator,
             BookItem::Chapter(empty),
         ];
-        // Three batches.
+        // Several batches.
         for i in 0..600 {
             items.push(BookItem::Chapter(Chapter::new(
                 &format!("Chapter {i}"),
