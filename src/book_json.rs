@@ -22,7 +22,7 @@ const BATCH: usize = 128;
 const EMPTY_CONTENT: &[u8] = br#""content":"""#;
 
 /// Writes `book` as JSON to `out`.
-pub(crate) fn write(book: Book, out: &mut impl Write) -> std::io::Result<()> {
+pub(crate) fn write(book: Book, out: &mut (impl Write + Send)) -> std::io::Result<()> {
     write_with(book, out, &[], |_, _| Vec::new())
 }
 
@@ -32,8 +32,8 @@ pub(crate) fn write(book: Book, out: &mut impl Write) -> std::io::Result<()> {
 /// order, as [`crate::pages::load`] counts them) and its text in `book`; it
 /// is called a batch at a time, and each batch's texts are freed once it is
 /// written, so a caller that renders chapters there never holds the whole
-/// output, nor the whole input once the output is written. Batches are
-/// rendered on a thread of their own while this one writes: a pipe to
+/// output, nor the whole input once the output is written. A batch is
+/// written on a thread of its own while the next is rendered: a pipe to
 /// mdBook takes its time, and the cores render meanwhile. A failed write
 /// stops the rendering; a panic in it leaves the book unfinished.
 ///
@@ -44,7 +44,7 @@ pub(crate) fn write(book: Book, out: &mut impl Write) -> std::io::Result<()> {
 /// but one had run out of work.
 pub(crate) fn write_with(
     mut book: Book,
-    out: &mut impl Write,
+    out: &mut (impl Write + Send),
     first: &[usize],
     edits: impl Fn(Option<usize>, &str) -> Vec<(Range<usize>, String)> + Sync,
 ) -> std::io::Result<()> {
@@ -81,61 +81,64 @@ pub(crate) fn write_with(
             .filter(|(_, (page, _))| is_first(page))
             .map(|(i, (page, old))| (i, *page, std::mem::take(old)))
             .collect();
-        let ahead = scope.spawn(move || {
+        let mut ahead = Some(scope.spawn(move || {
             let render =
                 |(i, page, old): (usize, _, String)| (i, escape_spliced(&old, edits(page, &old)));
             first_texts.into_iter().map(render).collect::<Vec<_>>()
-        });
-        // Chapters are rendered a batch at a time on a thread of their own,
-        // and sent in book order to be written here: the next batch is
-        // rendered while this one goes out, and no further ahead.
-        let (send, written) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(0);
-        scope.spawn(move || {
-            let mut ahead = Some(ahead);
-            let mut rendered_ahead = Vec::new();
-            for (n, batch) in texts.chunks_mut(BATCH).enumerate() {
-                let rendered = crate::parallel::map(batch, 1, |(page, old)| {
-                    (!is_first(page)).then(|| escape_spliced(old, edits(*page, old)))
-                });
-                let rendered: Vec<Vec<u8>> = rendered
-                    .into_iter()
-                    .enumerate()
-                    .map(|(j, chapter)| {
-                        chapter.unwrap_or_else(|| {
-                            if let Some(ahead) = ahead.take() {
-                                rendered_ahead = ahead
-                                    .join()
-                                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
-                            }
-                            let place =
-                                rendered_ahead.iter().position(|(i, _)| *i == n * BATCH + j);
-                            rendered_ahead
-                                .swap_remove(place.expect("a page rendered ahead"))
-                                .1
-                        })
-                    })
-                    .collect();
-                batch.iter_mut().for_each(|(_, old)| *old = String::new());
-                // The writer is gone when it failed: it reports that.
-                if send.send(rendered).is_err() {
-                    return;
-                }
+        }));
+        // A batch is written on a thread of its own while the next one is
+        // rendered here, and no further ahead: two batches of output are
+        // held at most, each freed once written.
+        let (send, batches) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(0);
+        let (skeleton, holes) = (&skeleton, &holes);
+        let writer = scope.spawn(move || -> std::io::Result<()> {
+            let mut at = 0;
+            let mut holes = holes.iter();
+            for chapter in batches.iter().flatten() {
+                let hole = holes.next().expect("one chapter per hole");
+                out.write_all(&skeleton[at..hole + EMPTY_CONTENT.len() - 2])?;
+                out.write_all(&chapter)?;
+                at = hole + EMPTY_CONTENT.len();
             }
+            // Rendering stops early only by a panic, which the scope raises
+            // once it ends: the book is left unfinished.
+            if holes.next().is_some() {
+                return Ok(());
+            }
+            out.write_all(&skeleton[at..])
         });
-        let mut at = 0;
-        let mut holes = holes.iter();
-        for chapter in written.iter().flatten() {
-            let hole = holes.next().expect("one chapter per hole");
-            out.write_all(&skeleton[at..hole + EMPTY_CONTENT.len() - 2])?;
-            out.write_all(&chapter)?;
-            at = hole + EMPTY_CONTENT.len();
+        let mut rendered_ahead = Vec::new();
+        for (n, batch) in texts.chunks_mut(BATCH).enumerate() {
+            let rendered = crate::parallel::map(batch, 1, |(page, old)| {
+                (!is_first(page)).then(|| escape_spliced(old, edits(*page, old)))
+            });
+            let rendered: Vec<Vec<u8>> = rendered
+                .into_iter()
+                .enumerate()
+                .map(|(j, chapter)| {
+                    chapter.unwrap_or_else(|| {
+                        if let Some(ahead) = ahead.take() {
+                            rendered_ahead = ahead
+                                .join()
+                                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                        }
+                        let place = rendered_ahead.iter().position(|(i, _)| *i == n * BATCH + j);
+                        rendered_ahead
+                            .swap_remove(place.expect("a page rendered ahead"))
+                            .1
+                    })
+                })
+                .collect();
+            batch.iter_mut().for_each(|(_, old)| *old = String::new());
+            // The writer stops at a failed write, and reports it.
+            if send.send(rendered).is_err() {
+                break;
+            }
         }
-        // Rendering stopped early only by a panic, which the scope raises
-        // once it ends: the book is not finished.
-        if holes.next().is_some() {
-            return Ok(());
-        }
-        out.write_all(&skeleton[at..])
+        drop(send);
+        writer
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e))
     })
 }
 

@@ -423,7 +423,7 @@ impl Rendering {
 
 /// The stdin/stdout protocol: reads mdBook's `[context, book]` JSON to the
 /// end, preprocesses, and writes the book JSON.
-pub fn run_stdin(mut input: impl Read, output: impl Write) -> anyhow::Result<()> {
+pub fn run_stdin(mut input: impl Read, output: impl Write + Send) -> anyhow::Result<()> {
     let mut json = Vec::new();
     input
         .read_to_end(&mut json)

@@ -113,9 +113,9 @@ fn main() -> ExitCode {
 }
 
 /// Standard output without its line buffer: the book goes out in large
-/// writes (buffered by `run_stdin`), and line-buffered stdout would search
-/// each for a line end.
-fn unbuffered_stdout() -> Box<dyn std::io::Write> {
+/// writes (buffered by `run_stdin`, from a thread of its own), and
+/// line-buffered stdout would search each for a line end.
+fn unbuffered_stdout() -> Box<dyn std::io::Write + Send> {
     #[cfg(unix)]
     {
         use std::os::fd::AsFd;
@@ -123,7 +123,7 @@ fn unbuffered_stdout() -> Box<dyn std::io::Write> {
             return Box::new(std::fs::File::from(fd));
         }
     }
-    Box::new(std::io::stdout().lock())
+    Box::new(std::io::stdout())
 }
 
 /// Prints what a command did, one line each.
