@@ -5,7 +5,7 @@
 //! escaped. A caller can render each chapter there too
 //! ([`write_with`]): its edits are escaped piece by piece, so the new text
 //! is never built before its JSON, and each batch's old texts are freed
-//! once written. Chapter text is escaped here, not by serde, eight bytes
+//! once rendered. Chapter text is escaped here, not by serde, eight bytes
 //! at a time (tested byte-equal).
 
 use mdbook_preprocessor::book::Book;
@@ -31,7 +31,7 @@ pub(crate) fn write(book: Book, out: &mut (impl Write + Send)) -> std::io::Resul
 /// chapter's page number (chapters with a source file, counted in book
 /// order, as [`crate::pages::load`] counts them) and its text in `book`; it
 /// is called a batch at a time, and each batch's texts are freed once it is
-/// written, so a caller that renders chapters there never holds the whole
+/// rendered, so a caller that renders chapters there never holds the whole
 /// output, nor the whole input once the output is written. A batch is
 /// written on a thread of its own while the next is rendered: a pipe to
 /// mdBook takes its time, and the cores render meanwhile. A failed write

@@ -43,17 +43,24 @@ pub(super) fn block(
     }
     // Every item's references go to `terms`; a valid item keeps its own
     // for rendering (items are the valid texts, in the same order).
-    let mut found = texts.iter().map(|(text, offset)| {
-        let refs = TermRef::find_in(text, *offset, page.source, Some(page.index));
-        terms.extend(refs.iter().map(|(_, r)| r.clone()));
-        (*offset, refs)
-    });
+    let found: Vec<_> = texts
+        .iter()
+        .map(|(text, offset)| {
+            let refs = TermRef::find_in(text, *offset, page.source, Some(page.index));
+            (*offset, refs)
+        })
+        .collect();
+    terms.extend(
+        found
+            .iter()
+            .flat_map(|(_, refs)| refs.iter().map(|(_, r)| r.clone())),
+    );
+    let mut found = found.into_iter();
     for item in &mut items {
-        if let Some((_, refs)) = found.by_ref().find(|(offset, _)| *offset == item.offset) {
+        if let Some((_, refs)) = found.find(|(offset, _)| *offset == item.offset) {
             item.refs = refs;
         }
     }
-    found.for_each(drop);
     let attrs = attrs?;
     let id = attrs::require_id(attrs.id, page, block, diags)?;
     Some(Checklist {
