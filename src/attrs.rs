@@ -10,6 +10,7 @@ use crate::diagnostics::{Diagnostics, SourceId, Span};
 use crate::markdown::FencedBlock;
 use crate::pages::Page;
 use serde::de::DeserializeOwned;
+use std::ops::Range;
 
 /// A directive's id and where it was written.
 #[derive(Debug, Clone)]
@@ -43,13 +44,10 @@ pub(crate) fn require_id(
             ));
         return None;
     };
-    let at = text[block.attrs_offset..fence_line_end]
-        .find(&format!("\"{name}\""))
-        .or_else(|| text[block.attrs_offset..fence_line_end].find(&format!("'{name}'")))
-        .map_or(block.attrs_offset..fence_line_end, |i| {
-            let start = block.attrs_offset + i;
-            start..start + name.len() + 2
-        });
+    let attrs = &text[block.attrs_offset..fence_line_end];
+    let at = quoted_value(attrs, "id").map_or(block.attrs_offset..fence_line_end, |value| {
+        block.attrs_offset + value.start..block.attrs_offset + value.end
+    });
     let span = page.span(at);
     if !is_valid_id(&name) {
         diags
@@ -61,6 +59,29 @@ pub(crate) fn require_id(
         return None;
     }
     Some(Id { name, span })
+}
+
+/// Where the quoted value of attribute `key` stands in `attrs`, its quotes
+/// included: `key="value"`, `key = 'value'`. `None` when `key` is not
+/// given so (TOML takes other forms, which it reports itself).
+fn quoted_value(attrs: &str, key: &str) -> Option<Range<usize>> {
+    let bytes = attrs.as_bytes();
+    let mut from = 0;
+    while let Some(at) = attrs[from..].find(key).map(|i| from + i) {
+        from = at + key.len();
+        if at > 0 && !matches!(bytes[at - 1], b' ' | b'\t') {
+            continue;
+        }
+        let Some(value) = attrs[from..].trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let value = value.trim_start();
+        let start = attrs.len() - value.len();
+        let quote = value.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+        let len = value[1..].find(quote)?;
+        return Some(start..start + len + 2);
+    }
+    None
 }
 
 /// Whether `name` is lowercase kebab-case: `[a-z0-9]` words joined by `-`.

@@ -358,6 +358,15 @@ fn attributes_and_cast_are_checked() {
                 "5:1 error: `Alex` is not in the cast",
             ],
         ),
+        // The id's own value, not the same text in the title.
+        (
+            r#"title="Ask" id="Ask" cast="You, Alex""#,
+            &["3:26 error: `Ask` is not a valid id"],
+        ),
+        (
+            r#"cast="You, Alex" id = 'Not ok'"#,
+            &["3:33 error: `Not ok` is not a valid id"],
+        ),
         (
             r#"id="s" cast="You, Alex" colour="red""#,
             &[
