@@ -44,9 +44,12 @@ pub(crate) fn require_id(
             ));
         return None;
     };
+    // The id's value with its quotes; the whole attributes when they are
+    // not plain pairs.
     let attrs = &text[block.attrs_offset..fence_line_end];
-    let at = quoted_value(attrs, "id").map_or(block.attrs_offset..fence_line_end, |value| {
-        block.attrs_offset + value.start..block.attrs_offset + value.end
+    let value = pairs(attrs).and_then(|pairs| pairs.into_iter().find(|(key, _)| *key == "id"));
+    let at = value.map_or(block.attrs_offset..fence_line_end, |(_, value)| {
+        block.attrs_offset + value.start - 1..block.attrs_offset + value.end + 1
     });
     let span = page.span(at);
     if !is_valid_id(&name) {
@@ -59,29 +62,6 @@ pub(crate) fn require_id(
         return None;
     }
     Some(Id { name, span })
-}
-
-/// Where the quoted value of attribute `key` stands in `attrs`, its quotes
-/// included: `key="value"`, `key = 'value'`. `None` when `key` is not
-/// given so (TOML takes other forms, which it reports itself).
-fn quoted_value(attrs: &str, key: &str) -> Option<Range<usize>> {
-    let bytes = attrs.as_bytes();
-    let mut from = 0;
-    while let Some(at) = attrs[from..].find(key).map(|i| from + i) {
-        from = at + key.len();
-        if at > 0 && !matches!(bytes[at - 1], b' ' | b'\t') {
-            continue;
-        }
-        let Some(value) = attrs[from..].trim_start().strip_prefix('=') else {
-            continue;
-        };
-        let value = value.trim_start();
-        let start = attrs.len() - value.len();
-        let quote = value.chars().next().filter(|c| matches!(c, '"' | '\''))?;
-        let len = value[1..].find(quote)?;
-        return Some(start..start + len + 2);
-    }
-    None
 }
 
 /// Whether `name` is lowercase kebab-case: `[a-z0-9]` words joined by `-`.
@@ -176,25 +156,10 @@ pub(crate) fn parse<T: DeserializeOwned>(
 /// character) or mis-read (no space before the next key); `None` otherwise,
 /// and for a repeated key.
 fn plain_pairs(attrs: &str) -> Option<toml::Table> {
-    let blank = |c: char| c == ' ' || c == '\t';
     let mut table = toml::Table::new();
-    let mut rest = attrs.trim_start_matches(blank);
-    while !rest.is_empty() {
-        let key_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))?;
-        let (key, after_key) = rest.split_at(key_len);
-        let value = after_key
-            .trim_start_matches(blank)
-            .strip_prefix('=')?
-            .trim_start_matches(blank);
-        let quote = value.chars().next().filter(|q| matches!(q, '"' | '\''))?;
-        let len = value[1..].find(quote)?;
-        let text = &value[1..1 + len];
-        if key.is_empty() || text.contains(|c: char| c == '\\' || (c.is_control() && c != '\t')) {
-            return None;
-        }
-        let after = &value[len + 2..];
-        rest = after.trim_start_matches(blank);
-        if rest.len() == after.len() && !rest.is_empty() {
+    for (key, value) in pairs(attrs)? {
+        let text = &attrs[value];
+        if text.contains(|c: char| c == '\\' || (c.is_control() && c != '\t')) {
             return None;
         }
         if table
@@ -205,6 +170,36 @@ fn plain_pairs(attrs: &str) -> Option<toml::Table> {
         }
     }
     Some(table)
+}
+
+/// The `key="value"` (or `key = 'value'`) pairs of `attrs`, separated by
+/// spaces: each key, and where its value stands in `attrs` (inside the
+/// quotes). `None` for anything else.
+fn pairs(attrs: &str) -> Option<Vec<(&str, Range<usize>)>> {
+    let blank = |c: char| c == ' ' || c == '\t';
+    let mut pairs = Vec::new();
+    let mut rest = attrs.trim_start_matches(blank);
+    while !rest.is_empty() {
+        let key_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))?;
+        let (key, after_key) = rest.split_at(key_len);
+        let value = after_key
+            .trim_start_matches(blank)
+            .strip_prefix('=')?
+            .trim_start_matches(blank);
+        let quote = value.chars().next().filter(|q| matches!(q, '"' | '\''))?;
+        let len = value[1..].find(quote)?;
+        if key.is_empty() {
+            return None;
+        }
+        let start = attrs.len() - value.len() + 1;
+        pairs.push((key, start..start + len));
+        let after = &value[len + 2..];
+        rest = after.trim_start_matches(blank);
+        if rest.len() == after.len() && !rest.is_empty() {
+            return None;
+        }
+    }
+    Some(pairs)
 }
 
 /// Replaces the first character of each whitespace run that separates two

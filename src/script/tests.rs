@@ -368,6 +368,10 @@ fn attributes_and_cast_are_checked() {
             &["3:33 error: `Not ok` is not a valid id"],
         ),
         (
+            r#"title="say id='X'" id="X" cast="You, Alex""#,
+            &["3:33 error: `X` is not a valid id"],
+        ),
+        (
             r#"id="s" cast="You, Alex" colour="red""#,
             &[
                 "3:35 error: invalid directive attributes: unknown field `colour`, expected one of `id`, `title`, `cast`",
