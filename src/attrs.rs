@@ -46,11 +46,10 @@ pub(crate) fn require_id(
     };
     // The id's value with its quotes; the whole attributes when they are
     // not plain pairs.
-    let attrs = &text[block.attrs_offset..fence_line_end];
-    let value = pairs(attrs).and_then(|pairs| pairs.into_iter().find(|(key, _)| *key == "id"));
-    let at = value.map_or(block.attrs_offset..fence_line_end, |(_, value)| {
-        block.attrs_offset + value.start - 1..block.attrs_offset + value.end + 1
-    });
+    let at = value_span(&text[block.attrs_offset..fence_line_end], "id")
+        .map_or(block.attrs_offset..fence_line_end, |value| {
+            block.attrs_offset + value.start - 1..block.attrs_offset + value.end + 1
+        });
     let span = page.span(at);
     if !is_valid_id(&name) {
         diags
@@ -170,6 +169,15 @@ fn plain_pairs(attrs: &str) -> Option<toml::Table> {
         }
     }
     Some(table)
+}
+
+/// Where the value of attribute `key` stands in `attrs` (inside its quotes),
+/// for pointing at it: `None` when `attrs` are not plain pairs (see
+/// [`plain_pairs`]) or do not give `key`.
+pub(crate) fn value_span(attrs: &str, key: &str) -> Option<Range<usize>> {
+    pairs(attrs)?
+        .into_iter()
+        .find_map(|(k, value)| (k == key).then_some(value))
 }
 
 /// The `key="value"` (or `key = 'value'`) pairs of `attrs`, separated by

@@ -167,9 +167,9 @@ fn parse_cast(
     // whole when it is written with escapes.
     let text = diags.text(page.source);
     let line = &text[block.attrs_offset..fence_line.end];
-    let value_at = line
-        .find("cast")
-        .and_then(|key| line[key..].find(cast).map(|v| block.attrs_offset + key + v));
+    let value_at = attrs::value_span(line, "cast")
+        .filter(|value| line[value.clone()] == *cast)
+        .map(|value| block.attrs_offset + value.start);
     let mut members: Vec<CastMember> = Vec::new();
     let mut start = 0;
     for piece in cast.split(',') {

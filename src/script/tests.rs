@@ -372,6 +372,13 @@ fn attributes_and_cast_are_checked() {
             &["3:33 error: `X` is not a valid id"],
         ),
         (
+            r#"id="s" title="cast You, You" cast="You, You""#,
+            &[
+                "3:51 error: `You` is in the cast twice",
+                "5:1 error: `Alex` is not in the cast",
+            ],
+        ),
+        (
             r#"id="s" cast="You, Alex" colour="red""#,
             &[
                 "3:35 error: invalid directive attributes: unknown field `colour`, expected one of `id`, `title`, `cast`",
