@@ -96,20 +96,16 @@ impl RenderCx<'_> {
     /// Renders a piece of directive text (inline markdown with `{{#term}}`
     /// references) found at byte `base` of the current chapter.
     pub(crate) fn inline(&self, text: &str, base: usize) -> String {
-        self.inline_with(text, base, Vec::new())
-    }
-
-    /// As [`RenderCx::inline`], with `extra` fragments the caller rendered
-    /// itself (placeholders). They must not overlap `{{#term}}`s.
-    pub(crate) fn inline_with(&self, text: &str, base: usize, extra: Vec<Fragment>) -> String {
         let refs = TermRef::find_in(text, base, self.page.source, Some(self.page.index));
-        self.inline_found(text, &refs, extra)
+        self.inline_found(text, &refs, Vec::new())
     }
 
-    /// As [`RenderCx::inline_with`], for text whose `{{#term}}`s were found
-    /// when it was read (`refs`, by their range in `text`): a script line, a
+    /// As [`RenderCx::inline`], for text whose `{{#term}}`s were found when
+    /// it was read (`refs`, by their range in `text`): a script line, a
     /// checklist item. Its references keep their own chapter, wherever the
-    /// text is shown (a checklist on `{{#checklists}}`).
+    /// text is shown (a checklist on `{{#checklists}}`). `extra` are
+    /// fragments the caller rendered itself (placeholders); they must not
+    /// overlap the references.
     pub(crate) fn inline_found(
         &self,
         text: &str,
