@@ -23,7 +23,7 @@ pub(super) fn block(
     let Body {
         mut items,
         problems,
-        texts,
+        dropped,
     } = parse_body(&block.lines);
     for p in problems {
         let d = diags.error(page.span(p.range), p.message);
@@ -41,26 +41,20 @@ pub(super) fn block(
             .error(page.span(block.range.start..fence_end), "checklist has no items")
             .help("add items inside the block, one per line: `- [ ] text` (ticked by default: `- [x] text`)");
     }
-    // Every item's references go to `terms`; a valid item keeps its own
-    // for rendering (items are the valid texts, in the same order).
-    let found: Vec<_> = texts
-        .iter()
-        .map(|(text, offset)| {
-            let refs = TermRef::find_in(text, *offset, page.source, Some(page.index));
-            (*offset, refs)
-        })
-        .collect();
-    terms.extend(
-        found
-            .iter()
-            .flat_map(|(_, refs)| refs.iter().map(|(_, r)| r.clone())),
-    );
-    let mut found = found.into_iter();
+    // Every item's references go to `terms`; a kept item keeps its own for
+    // rendering.
     for item in &mut items {
-        if let Some((_, refs)) = found.find(|(offset, _)| *offset == item.offset) {
-            item.refs = refs;
-        }
+        item.refs = TermRef::find_in(&item.text, item.offset, page.source, Some(page.index));
+        terms.extend(item.refs.iter().map(|(_, r)| r.clone()));
     }
+    terms.extend(
+        dropped
+            .iter()
+            .flat_map(|(text, offset)| {
+                TermRef::find_in(text, *offset, page.source, Some(page.index))
+            })
+            .map(|(_, r)| r),
+    );
     let attrs = attrs?;
     let id = attrs::require_id(attrs.id, page, block, diags)?;
     Some(Checklist {
@@ -100,16 +94,16 @@ struct Body {
     items: Vec<Item>,
     /// Everything wrong.
     problems: Vec<Problem>,
-    /// The text and offset of every non-empty item, valid or not: where
-    /// `{{#term}}`s are.
-    texts: Vec<(String, usize)>,
+    /// The text and offset of every non-empty item that is not kept (it
+    /// was reported): its `{{#term}}`s still count.
+    dropped: Vec<(String, usize)>,
 }
 
 /// Parses a checklist's body into items, and everything wrong with it.
 fn parse_body(lines: &[Line]) -> Body {
     let mut items: Vec<Item> = Vec::new();
     let mut problems = Vec::new();
-    let mut texts = Vec::new();
+    let mut dropped = Vec::new();
     // Indentation of the first item, and the step the first nested item sets.
     let mut base: Option<usize> = None;
     let mut step: Option<usize> = None;
@@ -229,7 +223,8 @@ fn parse_body(lines: &[Line]) -> Body {
             continue;
         }
         let text_range = at(body_at)..at(body_at + item_text.len());
-        texts.push((item_text.to_string(), text_range.start));
+        // Dropped unless it passes every check below.
+        dropped.push((item_text.to_string(), text_range.start));
         problems.extend(check_directives(item_text, text_range.start));
         let (id, id_range) = match explicit {
             Some((id, start)) => {
@@ -283,9 +278,10 @@ fn parse_body(lines: &[Line]) -> Body {
             continue;
         }
         seen.insert(id.clone(), id_range);
+        let (text, _) = dropped.pop().expect("this item's text");
         items.push(Item {
             id,
-            text: item_text.to_string(),
+            text,
             offset: text_range.start,
             checked,
             depth,
@@ -295,7 +291,7 @@ fn parse_body(lines: &[Line]) -> Body {
     Body {
         items,
         problems,
-        texts,
+        dropped,
     }
 }
 

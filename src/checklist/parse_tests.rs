@@ -295,9 +295,15 @@ fn a_duplicate_names_the_first_and_every_problem_is_reported() {
     let Body {
         items: parsed,
         problems,
-        texts,
+        dropped,
     } = parse_body(&lines(body));
-    let texts: Vec<_> = texts.iter().map(|(t, at)| (t.as_str(), *at)).collect();
+    // Every non-empty item's text is kept with its item or dropped with it.
+    let mut texts: Vec<_> = parsed
+        .iter()
+        .map(|i| (i.text.as_str(), i.offset))
+        .chain(dropped.iter().map(|(t, at)| (t.as_str(), *at)))
+        .collect();
+    texts.sort_by_key(|(_, at)| *at);
     assert_eq!(texts, [("Call", 6), ("call", 31), ("ok", 42)]);
     assert_eq!(problems.len(), 3, "{problems:#?}");
     let duplicate = &problems[2];
