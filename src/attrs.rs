@@ -21,9 +21,11 @@ pub(crate) struct Id {
     pub(crate) span: Span,
 }
 
-/// Takes the block's `id`, reporting it when missing or not a usable anchor.
+/// Takes the block's `id`, reporting it when missing or not a usable anchor
+/// (at its value in `spans`; at the whole attributes when not there).
 pub(crate) fn require_id(
     id: Option<String>,
+    spans: &Spans,
     page: &Page,
     block: &FencedBlock,
     diags: &mut Diagnostics,
@@ -44,11 +46,11 @@ pub(crate) fn require_id(
             ));
         return None;
     };
-    // The id's value with its quotes; the whole attributes when they are
-    // not plain pairs.
-    let at = value_span(&text[block.attrs_offset..fence_line_end], "id")
+    // The id's value with its quotes.
+    let at = spans
+        .of("id")
         .map_or(block.attrs_offset..fence_line_end, |value| {
-            block.attrs_offset + value.start - 1..block.attrs_offset + value.end + 1
+            value.start - 1..value.end + 1
         });
     let span = page.span(at);
     if !is_valid_id(&name) {
@@ -117,23 +119,47 @@ fn slug_unicode(text: &str) -> String {
     out
 }
 
+/// Where a block's attributes wrote each value, inside its quotes (bytes
+/// of the chapter): known when they are `key="value"` pairs (see [`pairs`]).
+#[derive(Debug, Default)]
+pub(crate) struct Spans<'a>(Vec<(&'a str, Range<usize>)>);
+
+impl Spans<'_> {
+    /// Where the value of attribute `key` stands.
+    pub(crate) fn of(&self, key: &str) -> Option<Range<usize>> {
+        self.0
+            .iter()
+            .find_map(|(k, value)| (*k == key).then(|| value.clone()))
+    }
+}
+
 /// Parses `attrs` (found at byte `offset` of `source`) into `T`, reporting
-/// problems. `T` should be `#[serde(deny_unknown_fields)]`.
-pub(crate) fn parse<T: DeserializeOwned>(
-    attrs: &str,
+/// problems, and where each value was written. `T` should be
+/// `#[serde(deny_unknown_fields)]`.
+pub(crate) fn parse<'a, T: DeserializeOwned>(
+    attrs: &'a str,
     offset: usize,
     source: SourceId,
     diags: &mut Diagnostics,
-) -> Option<T> {
+) -> Option<(T, Spans<'a>)> {
+    let pairs = pairs(attrs);
+    let spans = Spans(
+        pairs
+            .iter()
+            .flatten()
+            .map(|(key, value)| (*key, offset + value.start..offset + value.end))
+            .collect(),
+    );
     // Most attributes are plain quoted strings: read without TOML's parser.
     // Anything it does not take, and any value `T` refuses, goes to TOML,
     // which reports it.
-    if let Some(value) = plain_pairs(attrs).and_then(|t| toml::Value::Table(t).try_into().ok()) {
-        return Some(value);
+    let plain = pairs.and_then(|pairs| plain_table(attrs, &pairs));
+    if let Some(value) = plain.and_then(|t| toml::Value::Table(t).try_into().ok()) {
+        return Some((value, spans));
     }
     let document = as_toml_document(attrs);
     match toml::from_str::<T>(&document) {
-        Ok(value) => Some(value),
+        Ok(value) => Some((value, spans)),
         Err(e) => {
             let local = e.span().unwrap_or(0..attrs.len());
             let local = crate::diagnostics::one_char_at_least(attrs, local);
@@ -150,13 +176,13 @@ pub(crate) fn parse<T: DeserializeOwned>(
     }
 }
 
-/// `key="value"` pairs separated by spaces, read as TOML reads them when no
+/// The [`pairs`] of `attrs` as a table, read as TOML reads them when no
 /// value holds anything TOML would change (a backslash, a control
-/// character) or mis-read (no space before the next key); `None` otherwise,
-/// and for a repeated key.
-fn plain_pairs(attrs: &str) -> Option<toml::Table> {
+/// character); `None` otherwise, and for a repeated key.
+fn plain_table(attrs: &str, pairs: &[(&str, Range<usize>)]) -> Option<toml::Table> {
     let mut table = toml::Table::new();
-    for (key, value) in pairs(attrs)? {
+    for (key, value) in pairs {
+        let value = value.clone();
         let text = &attrs[value];
         if text.contains(|c: char| c == '\\' || (c.is_control() && c != '\t')) {
             return None;
@@ -171,18 +197,10 @@ fn plain_pairs(attrs: &str) -> Option<toml::Table> {
     Some(table)
 }
 
-/// Where the value of attribute `key` stands in `attrs` (inside its quotes),
-/// for pointing at it: `None` when `attrs` are not plain pairs (see
-/// [`plain_pairs`]) or do not give `key`.
-pub(crate) fn value_span(attrs: &str, key: &str) -> Option<Range<usize>> {
-    pairs(attrs)?
-        .into_iter()
-        .find_map(|(k, value)| (k == key).then_some(value))
-}
-
 /// The `key="value"` (or `key = 'value'`) pairs of `attrs`, separated by
 /// spaces: each key, and where its value stands in `attrs` (inside the
-/// quotes). `None` for anything else.
+/// quotes). `None` for anything else, and when there is no space before
+/// the next key (TOML would read it otherwise).
 fn pairs(attrs: &str) -> Option<Vec<(&str, Range<usize>)>> {
     let blank = |c: char| c == ' ' || c == '\t';
     let mut pairs = Vec::new();
@@ -251,6 +269,11 @@ mod tests {
     use super::*;
     use serde::Deserialize;
 
+    /// `attrs` read without TOML, as [`parse`] first tries.
+    fn plain_pairs(attrs: &str) -> Option<toml::Table> {
+        pairs(attrs).and_then(|pairs| plain_table(attrs, &pairs))
+    }
+
     #[derive(Debug, Deserialize, PartialEq)]
     #[serde(deny_unknown_fields)]
     struct Attrs {
@@ -264,7 +287,7 @@ mod tests {
         let src = diags.add_source("a.md", attrs);
         let parsed = parse::<Attrs>(attrs, 0, src, &mut diags);
         assert_eq!(diags.error_count(), 0, "{}", diags.render(false));
-        parsed.unwrap()
+        parsed.unwrap().0
     }
 
     fn parse_err(attrs: &str) -> String {

@@ -55,8 +55,8 @@ pub(super) fn block(
             })
             .map(|(_, r)| r),
     );
-    let attrs = attrs?;
-    let id = attrs::require_id(attrs.id, page, block, diags)?;
+    let (attrs, spans) = attrs?;
+    let id = attrs::require_id(attrs.id, &spans, page, block, diags)?;
     Some(Checklist {
         id,
         title: attrs.title.filter(|t| !t.trim().is_empty()),

@@ -64,11 +64,20 @@ pub(super) fn block(
     diags: &mut Diagnostics,
 ) -> Option<Script> {
     let fence_line = fence_line(diags.text(page.source), block);
-    let attrs: Option<Attrs> = attrs::parse(&block.attrs, block.attrs_offset, page.source, diags);
+    let attrs: Option<(Attrs, _)> =
+        attrs::parse(&block.attrs, block.attrs_offset, page.source, diags);
     let (id, title, cast) = match attrs {
-        Some(a) => {
-            let id = attrs::require_id(a.id, page, block, diags);
-            let cast = parse_cast(a.cast.as_deref(), page, block, fence_line.clone(), diags);
+        Some((a, spans)) => {
+            let id = attrs::require_id(a.id, &spans, page, block, diags);
+            let cast_at = spans.of("cast");
+            let cast = parse_cast(
+                a.cast.as_deref(),
+                cast_at,
+                page,
+                block,
+                fence_line.clone(),
+                diags,
+            );
             (id, a.title.filter(|t| !t.trim().is_empty()), cast)
         }
         None => (None, None, None),
@@ -142,9 +151,11 @@ fn fence_line(text: &str, block: &FencedBlock) -> Range<usize> {
 
 /// Splits `cast="You, Alex"` into members, reporting a missing cast, an empty
 /// name, a name that cannot be written as a speaker, and a repeated name.
-/// `None` when there is no cast to check speakers against.
+/// `None` when there is no cast to check speakers against. `written_at` is
+/// where the attributes wrote its value, when known.
 fn parse_cast(
     cast: Option<&str>,
+    written_at: Option<Range<usize>>,
     page: &Page,
     block: &FencedBlock,
     fence_line: Range<usize>,
@@ -163,13 +174,12 @@ fn parse_cast(
             .help(r#"name the speakers, e.g. cast="You, Alex""#);
         return None;
     };
-    // Where the value is written, to point at each name; the attributes as a
-    // whole when it is written with escapes.
+    // Where the value is written (`written_at`), to point at each name; the
+    // attributes as a whole when it is written with escapes.
     let text = diags.text(page.source);
-    let line = &text[block.attrs_offset..fence_line.end];
-    let value_at = attrs::value_span(line, "cast")
-        .filter(|value| line[value.clone()] == *cast)
-        .map(|value| block.attrs_offset + value.start);
+    let value_at = written_at
+        .filter(|value| text[value.clone()] == *cast)
+        .map(|value| value.start);
     let mut members: Vec<CastMember> = Vec::new();
     let mut start = 0;
     for piece in cast.split(',') {
