@@ -81,11 +81,25 @@ pub(crate) fn write_with(
             .filter(|(_, (page, _))| is_first(page))
             .map(|(i, (page, old))| (i, *page, std::mem::take(old)))
             .collect();
-        let mut ahead = Some(scope.spawn(move || {
+        let ahead = scope.spawn(move || {
             let render =
                 |(i, page, old): (usize, _, String)| (i, escape_spliced(&old, edits(page, &old)));
             first_texts.into_iter().map(render).collect::<Vec<_>>()
-        }));
+        });
+        // Chapter `i`'s output from that thread, waited for the first time.
+        let mut ahead = Some(ahead);
+        let mut rendered_ahead = Vec::new();
+        let mut take_ahead = |i: usize| {
+            if let Some(thread) = ahead.take() {
+                rendered_ahead = thread
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            }
+            let place = rendered_ahead.iter().position(|(done, _)| *done == i);
+            rendered_ahead
+                .swap_remove(place.expect("a page rendered ahead"))
+                .1
+        };
         // A batch is written on a thread of its own while the next one is
         // rendered here, and no further ahead: two batches of output are
         // held at most, each freed once written.
@@ -107,27 +121,13 @@ pub(crate) fn write_with(
             }
             out.write_all(&skeleton[at..])
         });
-        let mut rendered_ahead = Vec::new();
         for (n, batch) in texts.chunks_mut(BATCH).enumerate() {
             let rendered = crate::parallel::map(batch, 1, |(page, old)| {
                 (!is_first(page)).then(|| escape_spliced(old, edits(*page, old)))
             });
-            let rendered: Vec<Vec<u8>> = rendered
-                .into_iter()
-                .enumerate()
-                .map(|(j, chapter)| {
-                    chapter.unwrap_or_else(|| {
-                        if let Some(ahead) = ahead.take() {
-                            rendered_ahead = ahead
-                                .join()
-                                .unwrap_or_else(|e| std::panic::resume_unwind(e));
-                        }
-                        let place = rendered_ahead.iter().position(|(i, _)| *i == n * BATCH + j);
-                        rendered_ahead
-                            .swap_remove(place.expect("a page rendered ahead"))
-                            .1
-                    })
-                })
+            let rendered: Vec<Vec<u8>> = (n * BATCH..)
+                .zip(rendered)
+                .map(|(i, chapter)| chapter.unwrap_or_else(|| take_ahead(i)))
                 .collect();
             batch.iter_mut().for_each(|(_, old)| *old = String::new());
             // The writer stops at a failed write, and reports it.
