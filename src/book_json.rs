@@ -155,9 +155,9 @@ fn escape_spliced(text: &str, edits: Vec<(Range<usize>, String)>) -> Vec<u8> {
 }
 
 /// Appends `text`, escaped as inside a JSON string as serde_json escapes
-/// it. Output is dense with escapes (every attribute's quotes, every line
-/// end), so it is searched eight bytes at a time with word arithmetic, the
-/// runs between escapes copied whole.
+/// it. Output is dense with escapes (every line end, the prose's quotes),
+/// so it is searched eight bytes at a time with word arithmetic, the runs
+/// between escapes copied whole.
 fn escape_into(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     // The first byte not yet copied, and the next to look at.

@@ -54,7 +54,7 @@ fn stdin_protocol_expands_directives_and_passes_the_rest_through() {
     assert!(out.success, "{}", out.stderr);
     let book: Book = serde_json::from_str(&out.stdout).expect("book JSON on stdout");
     let talking = chapter(&book, "talking.md");
-    assert!(talking.contains("class=\"handbook-script\""), "{talking}");
+    assert!(talking.contains("class='handbook-script'"), "{talking}");
     assert!(!talking.contains("```script"), "{talking}");
     let original = std::fs::read_to_string(fixture("basic/src/plain.md")).unwrap();
     assert_eq!(

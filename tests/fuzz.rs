@@ -167,8 +167,7 @@ fn random_chapters_never_panic_and_diagnostics_point_inside_their_files() {
                 // references show.
                 let content = match c.content.split_once("</script>\n\n") {
                     Some((definitions, rest))
-                        if definitions
-                            .starts_with("<script type=\"text/html\" class=\"hb-tips\">")
+                        if definitions.starts_with("<script type='text/html' class='hb-tips'>")
                             && !text.starts_with("<script") =>
                     {
                         rest

@@ -164,13 +164,13 @@ fn directives_inside_raw_html_leave_the_chapter_unchanged() {
 /// the block.)
 #[test]
 fn a_chapter_that_starts_like_the_definitions_block_keeps_its_text() {
-    let open = "<script type=\"text/html\" class=\"hb-tips\">";
+    let open = "<script type='text/html' class='hb-tips'>";
     let chapter =
         format!("{open}out the {{{{#term rtos}}}}.\n</script>\n\nAn {{{{#term rtos}}}}.\n");
     let out = preprocess("html", &chapter).expect("the book is accepted");
     let (block, rest) = out.split_once("</script>\n\n").expect("a block first");
     assert!(
-        block.starts_with(&format!("{open}<span data-term=\"rtos\">")),
+        block.starts_with(&format!("{open}<span data-term='rtos'>")),
         "{out}"
     );
     assert!(

@@ -361,7 +361,7 @@ fn without_a_glossary_page_references_are_focusable_terms() {
         "{html}"
     );
     // The definition is on the page once, for the page's script.
-    assert!(html.contains(r#"<span data-term="rtos"><b>"#), "{html}");
+    assert!(html.contains("<span data-term='rtos'><b>"), "{html}");
     // auto-link = "none": the plain mention stays plain.
     assert!(html.contains("a plain RTOS mention stays plain"), "{html}");
 }

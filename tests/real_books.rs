@@ -221,20 +221,20 @@ fn a_reference_in_a_definition_term_heading_link_or_attribute_is_plain_text() {
     let readme = chapter(&out, "README.md");
     // The page starts with the definitions its references show.
     let (definitions, readme) = readme.split_once("</script>\n\n").unwrap();
-    assert!(definitions.starts_with("<script type=\"text/html\" class=\"hb-tips\">"));
+    assert!(definitions.starts_with("<script type='text/html' class='hb-tips'>"));
     let lines: Vec<&str> = readme.lines().collect();
-    assert_eq!(lines[0], "# About <span id=\"hb-ref0-rtos\">RTOS</span>");
+    assert_eq!(lines[0], "# About <span id='hb-ref0-rtos'>RTOS</span>");
     assert_eq!(lines[2], "RTOS");
     assert_eq!(
         lines[5],
         r#"[see RTOS](x.html) ![an RTOS diagram](d.png "the RTOS")"#
     );
     assert_eq!(
-        readme.matches("class=\"handbook-term\"").count(),
+        readme.matches("class='handbook-term'").count(),
         1,
         "{readme}"
     );
-    assert!(lines[7].starts_with("And <a class=\"handbook-term\""));
+    assert!(lines[7].starts_with("And <a class='handbook-term'"));
 }
 
 /// Links in a definition are written relative to the src dir; a tooltip on
@@ -362,8 +362,8 @@ fn two_chapters_with_the_same_path_keep_their_own_content() {
     }
     let (out, diags) = mdbook_handbook::preprocess(&ctx, book);
     let out = chapters(&out.unwrap_or_else(|| panic!("{}", diags.render(false))));
-    assert!(out[0].1.starts_with("# One") && out[0].1.contains("data-handbook-checklist=\"one\""));
-    assert!(out[1].1.starts_with("# Two") && out[1].1.contains("data-handbook-checklist=\"two\""));
+    assert!(out[0].1.starts_with("# One") && out[0].1.contains("data-handbook-checklist='one'"));
+    assert!(out[1].1.starts_with("# Two") && out[1].1.contains("data-handbook-checklist='two'"));
 }
 
 /// Sub-chapters come after their parent in book order; mdBook's
@@ -389,6 +389,6 @@ fn nested_chapters_get_their_own_output() {
     );
     let (out, _) = preprocess(dir.path(), "html");
     let out = chapters(&out.unwrap());
-    assert!(chapter(&out, "listings.md").contains("data-handbook-checklist=\"parent\""));
-    assert!(chapter(&out, "sub/math.md").contains("data-handbook-checklist=\"child\""));
+    assert!(chapter(&out, "listings.md").contains("data-handbook-checklist='parent'"));
+    assert!(chapter(&out, "sub/math.md").contains("data-handbook-checklist='child'"));
 }

@@ -115,35 +115,35 @@ impl View<'_> {
     /// depth, so nesting is written without recursion, however deep.
     pub(super) fn push_html(&self, out: &mut String, items: &[Item], labels: &[String]) {
         let e = |out: &mut String, text: &str| escape::push_html(out, text);
-        out.push_str("<div class=\"handbook-checklist\"");
+        out.push_str("<div class='handbook-checklist'");
         if let Some(anchor) = &self.anchor {
-            out.push_str(" id=\"");
+            out.push_str(" id='");
             e(out, anchor);
-            out.push('"');
+            out.push('\'');
         }
-        out.push_str(" data-handbook-checklist=\"");
+        out.push_str(" data-handbook-checklist='");
         e(out, self.id);
-        out.push_str("\" role=\"group\"");
+        out.push_str("' role='group'");
         match self.title {
             Some(_) => {
-                out.push_str(" aria-labelledby=\"");
+                out.push_str(" aria-labelledby='");
                 e(out, &self.title_id);
-                out.push_str("\">\n");
+                out.push_str("'>\n");
             }
-            None => out.push_str(" aria-label=\"Checklist\">\n"),
+            None => out.push_str(" aria-label='Checklist'>\n"),
         }
         if let Some(title) = self.title {
             let tag = if self.link.is_some() { "h3" } else { "p" };
             out.push('<');
             out.push_str(tag);
-            out.push_str(" class=\"handbook-checklist-title\" id=\"");
+            out.push_str(" class='handbook-checklist-title' id='");
             e(out, &self.title_id);
-            out.push_str("\">");
+            out.push_str("'>");
             match self.link {
                 Some(link) => {
-                    out.push_str("<a href=\"");
+                    out.push_str("<a href='");
                     e(out, link);
-                    out.push_str("\">");
+                    out.push_str("'>");
                     e(out, title);
                     out.push_str("</a>");
                 }
@@ -170,9 +170,9 @@ impl View<'_> {
                 *nested = true;
                 out.push_str("\n<ul>\n");
             }
-            out.push_str("<li><label><input type=\"checkbox\" data-item=\"");
+            out.push_str("<li><label><input type='checkbox' data-item='");
             escape::push_html(out, &item.id);
-            out.push_str(if item.checked { "\" checked> " } else { "\"> " });
+            out.push_str(if item.checked { "' checked> " } else { "'> " });
             out.push_str(label);
             out.push_str("</label>");
             open.push((item.depth, false));
@@ -211,18 +211,16 @@ pub(super) fn page_html(
 ) -> String {
     let e = escape::html;
     let mut out = String::with_capacity(size + 128 * chapters.len() + 64);
-    out.push_str("<div class=\"handbook-checklists\">\n");
+    out.push_str("<div class='handbook-checklists'>\n");
     if chapters.is_empty() {
-        out.push_str(
-            "<p class=\"handbook-checklists-empty\">This book has no checklists yet.</p>\n",
-        );
+        out.push_str("<p class='handbook-checklists-empty'>This book has no checklists yet.</p>\n");
     }
     for (i, chapter) in chapters.iter().enumerate() {
-        out.push_str("<section>\n<h2 id=\"");
+        out.push_str("<section>\n<h2 id='");
         out.push_str(&e(&chapter.anchor));
-        out.push_str("\"><a href=\"");
+        out.push_str("'><a href='");
         out.push_str(&e(&chapter.link));
-        out.push_str("\">");
+        out.push_str("'>");
         out.push_str(&e(chapter.title));
         out.push_str("</a></h2>\n");
         checklists(&mut out, i);

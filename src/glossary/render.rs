@@ -38,7 +38,7 @@ impl Glossary {
             (Some(_), Context::Attribute) => markdown.clone(),
             (Some((index, entry)), Context::Plain) => match self.anchor(index, entry, r, cx) {
                 Some(anchor) => format!(
-                    "<span id=\"{anchor}\">{}</span>",
+                    "<span id='{anchor}'>{}</span>",
                     inert(&escape::html(&shown))
                 ),
                 None => inert(&escape::html(&shown)),
@@ -110,7 +110,7 @@ impl Glossary {
         }
         shown.sort_unstable();
         shown.dedup();
-        const OPEN: &str = "<script type=\"text/html\" class=\"hb-tips\">";
+        const OPEN: &str = "<script type='text/html' class='hb-tips'>";
         const CLOSE: &str = "</script>\n\n";
         let page = cx.page.html_path();
         let depths = self.tip_depths.len();
@@ -144,9 +144,9 @@ impl Glossary {
     /// One entry of the [`Glossary::definitions`] block, safe inside it.
     fn tip_html(&self, index: usize, page: &str, options: &MarkdownOptions) -> String {
         let entry = &self.entries[index];
-        let mut out = String::from("<span data-term=\"");
+        let mut out = String::from("<span data-term='");
         escape::push_html(&mut out, &entry.id.value);
-        out.push_str("\"><b>");
+        out.push_str("'><b>");
         escape::push_html(&mut out, &entry.term.value);
         if let Some(abbr) = &entry.abbr {
             out.push_str(" (");
@@ -272,9 +272,9 @@ impl Glossary {
                 }
                 let anchor = ref_anchor(p.index, &entry.id.value);
                 let href = cx.page.link_to(paths[p.index], Some(&anchor));
-                used_in.push_str("<a href=\"");
+                used_in.push_str("<a href='");
                 escape::push_html(&mut used_in, &href);
-                used_in.push_str("\">");
+                used_in.push_str("'>");
                 escape::push_html(&mut used_in, &p.name);
                 used_in.push_str("</a>");
             }
@@ -400,18 +400,18 @@ pub(super) fn page_html(letters: &[Letter]) -> String {
         .map(|entry| entry.definition.len() + entry.used_in.len() + 400)
         .sum();
     let mut out = String::with_capacity(size + 256);
-    out.push_str("<div class=\"handbook-glossary\">\n");
+    out.push_str("<div class='handbook-glossary'>\n");
     if letters.is_empty() {
         out.push_str(
-            "<p class=\"handbook-glossary-empty\">The glossary has no terms yet.</p>\n</div>\n",
+            "<p class='handbook-glossary-empty'>The glossary has no terms yet.</p>\n</div>\n",
         );
         return out;
     }
-    out.push_str("<nav class=\"handbook-glossary-index\" aria-label=\"Glossary index\">\n<ul>\n");
+    out.push_str("<nav class='handbook-glossary-index' aria-label='Glossary index'>\n<ul>\n");
     for l in letters {
         let _ = writeln!(
             out,
-            "<li><a href=\"#{}\">{}</a></li>",
+            "<li><a href='#{}'>{}</a></li>",
             e(&l.anchor),
             e(&l.letter)
         );
@@ -430,26 +430,26 @@ pub(super) fn page_html(letters: &[Letter]) -> String {
         let anchor = e(&l.anchor);
         let _ = write!(
             out,
-            "<section class=\"handbook-glossary-section\" id=\"{anchor}\" aria-labelledby=\"{anchor}-letter\">\n\
-             <h2 class=\"handbook-glossary-letter\" id=\"{anchor}-letter\">{}</h2>\n",
+            "<section class='handbook-glossary-section' id='{anchor}' aria-labelledby='{anchor}-letter'>\n\
+             <h2 class='handbook-glossary-letter' id='{anchor}-letter'>{}</h2>\n",
             e(&l.letter)
         );
         for entry in &l.entries {
             let _ = write!(
                 out,
-                "<div class=\"handbook-glossary-entry\">\n\
-                 <h3 class=\"handbook-glossary-term\" id=\"term-{}\"><dfn>{}</dfn>",
+                "<div class='handbook-glossary-entry'>\n\
+                 <h3 class='handbook-glossary-term' id='term-{}'><dfn>{}</dfn>",
                 e(entry.id),
                 e(&entry.term)
             );
             if let Some(abbr) = entry.abbr {
                 let _ = write!(out, " <abbr>{}</abbr>", e(abbr));
             }
-            out.push_str("</h3>\n<div class=\"handbook-glossary-body\">\n<div class=\"handbook-glossary-definition\">");
+            out.push_str("</h3>\n<div class='handbook-glossary-body'>\n<div class='handbook-glossary-definition'>");
             out.push_str(&entry.definition);
             out.push_str("</div>\n");
             if !entry.aliases.is_empty() {
-                out.push_str("<p class=\"handbook-glossary-aliases\">Also called: ");
+                out.push_str("<p class='handbook-glossary-aliases'>Also called: ");
                 list(&mut out, &entry.aliases, |out, a| {
                     let _ = write!(out, "<span>{}</span>", e(a));
                 });
@@ -457,15 +457,15 @@ pub(super) fn page_html(letters: &[Letter]) -> String {
             }
             out.push('\n');
             if !entry.see_also.is_empty() {
-                out.push_str("<p class=\"handbook-glossary-see-also\">See also: ");
+                out.push_str("<p class='handbook-glossary-see-also'>See also: ");
                 list(&mut out, &entry.see_also, |out, link| {
-                    let _ = write!(out, "<a href=\"{}\">{}</a>", e(&link.href), e(&link.text));
+                    let _ = write!(out, "<a href='{}'>{}</a>", e(&link.href), e(&link.text));
                 });
                 out.push_str("</p>");
             }
             out.push('\n');
             if !entry.used_in.is_empty() {
-                out.push_str("<p class=\"handbook-glossary-used-in\">Used in: ");
+                out.push_str("<p class='handbook-glossary-used-in'>Used in: ");
                 out.push_str(&entry.used_in);
                 out.push_str("</p>");
             }
@@ -534,19 +534,19 @@ impl RefValues<'_> {
         let mut out = String::with_capacity(96 + self.shown.len());
         match &self.href {
             Some(href) => {
-                out.push_str("<a class=\"handbook-term\" href=\"");
+                out.push_str("<a class='handbook-term' href='");
                 push_inert_html(&mut out, href, true);
             }
             None => {
-                out.push_str("<span class=\"handbook-term\" tabindex=\"0\" data-term=\"");
+                out.push_str("<span class='handbook-term' tabindex='0' data-term='");
                 push_inert_html(&mut out, &self.entry.id.value, true);
             }
         }
-        out.push('"');
+        out.push('\'');
         if let Some(anchor) = &self.anchor {
-            out.push_str(" id=\"");
+            out.push_str(" id='");
             push_inert_html(&mut out, anchor, true);
-            out.push('"');
+            out.push('\'');
         }
         out.push('>');
         push_inert_html(&mut out, self.shown, false);

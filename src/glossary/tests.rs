@@ -422,21 +422,21 @@ fn references_link_to_the_entry_and_the_page_carries_each_definition_once() {
     let (out, definitions) = render_page_refs(None, &["rtos", "rtos|the *OS*", "isr"]);
     assert_eq!(
         out[0],
-        r#"<a class="handbook-term" href="glossary.html#term-rtos">RTOS</a>"#
+        "<a class='handbook-term' href='glossary.html#term-rtos'>RTOS</a>"
     );
     assert_eq!(
         out[1],
-        r#"<a class="handbook-term" href="glossary.html#term-rtos">the &#42;OS&#42;</a>"#
+        "<a class='handbook-term' href='glossary.html#term-rtos'>the &#42;OS&#42;</a>"
     );
     // No definition in running text: mdBook's search would index it there.
     assert!(out.iter().all(|o| !o.contains("Interrupt")), "{out:?}");
     let definitions = definitions.expect("the page references terms");
     assert!(
-        definitions.starts_with(r#"<script type="text/html" class="hb-tips"><span data-term="isr"><b>Interrupt Service Routine (ISR)</b>"#),
+        definitions.starts_with("<script type='text/html' class='hb-tips'><span data-term='isr'><b>Interrupt Service Routine (ISR)</b>"),
         "{definitions}"
     );
     assert_eq!(
-        definitions.matches("data-term=\"rtos\"").count(),
+        definitions.matches("data-term='rtos'").count(),
         1,
         "{definitions}"
     );
@@ -454,13 +454,13 @@ fn the_glossary_page_ships_no_definition_twice() {
     let (refs, definitions) = render_on_page(&[], &["rtos", "isr"], Some(0));
     assert_eq!(
         refs[0],
-        r##"<a class="handbook-term" href="#term-rtos">RTOS</a>"##
+        "<a class='handbook-term' href='#term-rtos'>RTOS</a>"
     );
     assert_eq!(definitions, None);
     let own_page = [("glossary", "{{#each letters}}{{letter}}{{/each}}")];
     let (_, definitions) = render_on_page(&own_page, &["rtos", "isr"], Some(0));
     assert!(
-        definitions.is_some_and(|d| d.contains(r#"<span data-term="isr">"#)),
+        definitions.is_some_and(|d| d.contains("<span data-term='isr'>")),
         "an overridden glossary page keeps its block"
     );
 }

@@ -106,9 +106,9 @@ impl Scripts {
             .map(String::as_str)
             .unwrap_or_default();
         let mut html = String::with_capacity(40 + hint.len() + label.len());
-        html.push_str("<span class=\"hb-ph\" title=\"");
+        html.push_str("<span class='hb-ph' title='");
         escape::push_html(&mut html, hint);
-        html.push_str("\">[");
+        html.push_str("'>[");
         escape::push_html(&mut html, label);
         html.push_str("]</span>");
         Fragment {
@@ -229,42 +229,42 @@ impl ScriptView<'_> {
                     .map(|o| o.href.len() + o.label.len() + 24)
                     .sum::<usize>(),
         );
-        out.push_str("<div class=\"handbook-script\" id=\"");
+        out.push_str("<div class='handbook-script' id='");
         e(&mut out, &self.anchor);
-        out.push_str("\" data-script=\"");
+        out.push_str("' data-script='");
         e(&mut out, self.id);
-        out.push_str("\" role=\"group\" aria-label=\"Script");
+        out.push_str("' role='group' aria-label='Script");
         if let Some(title) = self.title {
             out.push_str(": ");
             e(&mut out, title);
         }
-        out.push_str("\">\n");
+        out.push_str("'>\n");
         if let Some(title) = self.title {
-            out.push_str("<p class=\"handbook-script-title\">");
+            out.push_str("<p class='handbook-script-title'>");
             e(&mut out, title);
             out.push_str("</p>\n");
         }
-        out.push_str("<p class=\"handbook-script-cast\">Cast: ");
+        out.push_str("<p class='handbook-script-cast'>Cast: ");
         for (i, member) in self.cast.iter().enumerate() {
             if i > 0 {
                 out.push_str(", ");
             }
-            push_style(&mut out, "<span class=\"hb-s", member.style);
-            out.push_str("\">");
+            push_style(&mut out, "<span class='hb-s", member.style);
+            out.push_str("'>");
             e(&mut out, member.name);
             out.push_str("</span>");
         }
         out.push_str("</p>\n");
         for beat in &self.beats {
-            out.push_str("<div class=\"hb-beat\">\n");
+            out.push_str("<div class='hb-beat'>\n");
             for item in beat {
                 if item.direction {
-                    out.push_str("<p class=\"hb-dir\">");
+                    out.push_str("<p class='hb-dir'>");
                     out.push_str(&item.html);
                     out.push_str("</p>\n");
                 } else {
-                    push_style(&mut out, "<p class=\"hb-line hb-s", item.style);
-                    out.push_str("\"><b>");
+                    push_style(&mut out, "<p class='hb-line hb-s", item.style);
+                    out.push_str("'><b>");
                     e(&mut out, item.speaker);
                     out.push_str(":</b> <span>");
                     out.push_str(&item.html);
@@ -274,11 +274,11 @@ impl ScriptView<'_> {
             out.push_str("</div>\n");
         }
         if !self.outcomes.is_empty() {
-            out.push_str("<div class=\"hb-outcomes\">\n<p>What happens next?</p>\n<ul>\n");
+            out.push_str("<div class='hb-outcomes'>\n<p>What happens next?</p>\n<ul>\n");
             for outcome in &self.outcomes {
-                out.push_str("<li><a href=\"");
+                out.push_str("<li><a href='");
                 e(&mut out, &outcome.href);
-                out.push_str("\">");
+                out.push_str("'>");
                 out.push_str(&outcome.label);
                 out.push_str("</a></li>\n");
             }

@@ -488,7 +488,11 @@ fn markdown_for_other_renderers() {
 #[test]
 fn html_escapes_content_and_keeps_lines_inline() {
     let chapter = "# T\n\n```script id=\"s\" title=\"<b>Ask</b>\" cast=\"You, Al&ex\"\nYou: <script>alert(1)</script> [Your Name]\nAl&ex: - dash\n```\n";
-    let out = render_one(chapter, Format::Html, &[("Your Name", "a \"hint\" <here>")]);
+    let out = render_one(
+        chapter,
+        Format::Html,
+        &[("Your Name", "a \"hint\" that's <here>")],
+    );
     assert!(!out.contains("<script>"), "{out}");
     assert!(!out.contains("<b>Ask"), "{out}");
     assert!(
@@ -497,7 +501,7 @@ fn html_escapes_content_and_keeps_lines_inline() {
     );
     assert!(
         out.contains(
-            r#"<span class="hb-ph" title="a &quot;hint&quot; &lt;here&gt;">[Your Name]</span>"#
+            "<span class='hb-ph' title='a &quot;hint&quot; that&#39;s &lt;here&gt;'>[Your Name]</span>"
         ),
         "{out}"
     );
