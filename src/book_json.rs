@@ -1,4 +1,5 @@
-//! The preprocessed book written back to mdBook as JSON, byte for byte what
+//! mdBook's input read in large pieces ([`read`]), and the preprocessed
+//! book written back to mdBook as JSON, byte for byte what
 //! `serde_json::to_writer` writes. Nearly all of it is chapter text: the
 //! chapters are escaped in parallel, a batch at a time, into a skeleton
 //! serde writes without them, and written out while the next batch is
@@ -9,8 +10,9 @@
 //! at a time (tested byte-equal).
 
 use mdbook_preprocessor::book::Book;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::ops::Range;
+use std::time::Duration;
 
 /// Chapters rendered and escaped per batch: enough to keep every core busy.
 /// Two batches are held at a time (one going out, the next being rendered),
@@ -20,6 +22,43 @@ const BATCH: usize = 128;
 /// What an emptied chapter's text is in the skeleton. Inside a JSON string
 /// every `"` is escaped, so this can only be a chapter's own field.
 const EMPTY_CONTENT: &[u8] = br#""content":"""#;
+
+/// A read this long or longer is not waited after.
+const LONG_READ: usize = 1 << 15;
+
+/// The wait after a short read: a pipe of the default size (64 KiB) takes
+/// a few KiB from a writer as slow as mdBook in that time.
+const PAUSE: Duration = Duration::from_micros(200);
+
+/// All of `input`, read in large pieces. mdBook writes its input into the
+/// pipe a few bytes per system call, and a reader that takes what is there
+/// as soon as it is there is woken for most of those writes: 110,000 reads
+/// for the bench's 1,000-chapter book, a tenth of a second of system time
+/// in this process and as much in mdBook's writes. After two short reads
+/// in a row (a writer that trickles) this waits a moment before each read,
+/// so the pipe fills and is read a few KiB at a time. A writer that writes
+/// large pieces (a file, the bench) fills every read but the last, and is
+/// never waited for.
+pub(crate) fn read(mut input: impl Read) -> std::io::Result<Vec<u8>> {
+    let mut json = Vec::new();
+    let mut piece = vec![0; 1 << 16];
+    let mut last_was_short = false;
+    loop {
+        match input.read(&mut piece) {
+            Ok(0) => return Ok(json),
+            Ok(n) => {
+                json.extend_from_slice(&piece[..n]);
+                let short = n < LONG_READ;
+                if short && last_was_short {
+                    std::thread::sleep(PAUSE);
+                }
+                last_was_short = short;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
 
 /// Writes `book` as JSON to `out`.
 pub(crate) fn write(book: Book, out: &mut (impl Write + Send)) -> std::io::Result<()> {
@@ -223,6 +262,92 @@ fn push_escape(out: &mut Vec<u8>, b: u8) {
 #[cfg(test)]
 mod tests {
     use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+    use std::io::{ErrorKind, Read, Write};
+
+    /// A reader that hands out `pieces` one per read (an error where a
+    /// piece is `Err`), counting the reads.
+    struct Pieces {
+        pieces: std::collections::VecDeque<Result<Vec<u8>, ErrorKind>>,
+    }
+
+    impl Read for Pieces {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match self.pieces.pop_front() {
+                None => Ok(0),
+                Some(Err(kind)) => Err(kind.into()),
+                Some(Ok(mut piece)) => {
+                    let n = piece.len().min(buf.len());
+                    buf[..n].copy_from_slice(&piece[..n]);
+                    if n < piece.len() {
+                        self.pieces.push_front(Ok(piece.split_off(n)));
+                    }
+                    Ok(n)
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_input_is_read_whole_through_short_reads_and_interruptions() {
+        let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let pieces = vec![
+            Ok(b"[".to_vec()),
+            Err(ErrorKind::Interrupted),
+            Ok(big.clone()),
+            Ok(b"]".to_vec()),
+        ];
+        let read = super::read(Pieces {
+            pieces: pieces.into(),
+        })
+        .unwrap();
+        assert_eq!(read.len(), big.len() + 2);
+        assert_eq!(&read[1..read.len() - 1], &big[..]);
+        assert_eq!((read[0], read[read.len() - 1]), (b'[', b']'));
+    }
+
+    #[test]
+    fn a_failed_read_is_returned() {
+        let pieces = vec![Ok(b"[{".to_vec()), Err(ErrorKind::BrokenPipe)];
+        let err = super::read(Pieces {
+            pieces: pieces.into(),
+        })
+        .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::BrokenPipe);
+    }
+
+    /// A reader that counts its reads.
+    struct Counted<R>(R, usize);
+
+    impl<R: Read> Read for Counted<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.1 += 1;
+            self.0.read(buf)
+        }
+    }
+
+    /// mdBook writes its input a few bytes at a time: the reader waits for
+    /// the pipe to fill instead of reading each write as it comes.
+    #[test]
+    fn a_pipe_written_a_byte_at_a_time_is_read_in_large_pieces() {
+        const BYTES: usize = 1 << 15;
+        let (reader, mut writer) = std::io::pipe().unwrap();
+        let writes = std::thread::spawn(move || {
+            for i in 0..BYTES {
+                writer.write_all(&[(i % 251) as u8]).unwrap();
+            }
+        });
+        let mut counted = Counted(reader, 0);
+        let read = super::read(&mut counted).unwrap();
+        writes.join().unwrap();
+        assert_eq!(read.len(), BYTES);
+        assert!(read.iter().enumerate().all(|(i, &b)| b == (i % 251) as u8));
+        // Read as it comes, about one read per two or three writes here.
+        assert!(
+            counted.1 * 8 < BYTES,
+            "{} reads for {BYTES} writes",
+            counted.1
+        );
+    }
 
     proptest::proptest! {
         /// Chapter text is escaped as serde_json escapes it.

@@ -423,11 +423,8 @@ impl Rendering {
 
 /// The stdin/stdout protocol: reads mdBook's `[context, book]` JSON to the
 /// end, preprocesses, and writes the book JSON.
-pub fn run_stdin(mut input: impl Read, output: impl Write + Send) -> anyhow::Result<()> {
-    let mut json = Vec::new();
-    input
-        .read_to_end(&mut json)
-        .context("could not read the book from stdin")?;
+pub fn run_stdin(input: impl Read, output: impl Write + Send) -> anyhow::Result<()> {
+    let json = book_json::read(input).context("could not read the book from stdin")?;
     let (ctx, mut book): (PreprocessorContext, Book) =
         serde_json::from_slice(&json).map_err(|e| {
             anyhow::anyhow!(
