@@ -41,13 +41,17 @@ const PAUSE: Duration = Duration::from_micros(200);
 /// never waited for.
 pub(crate) fn read(mut input: impl Read) -> std::io::Result<Vec<u8>> {
     let mut json = Vec::new();
-    let mut piece = vec![0; 1 << 16];
     let mut last_was_short = false;
     loop {
-        match input.read(&mut piece) {
+        // Straight into the end of `json`, a pipe's default size at a time
+        // (zeroed first, as safe code must).
+        let len = json.len();
+        json.resize(len + (1 << 16), 0);
+        let read = input.read(&mut json[len..]);
+        json.truncate(len + read.as_ref().map_or(0, |n| *n));
+        match read {
             Ok(0) => return Ok(json),
             Ok(n) => {
-                json.extend_from_slice(&piece[..n]);
                 let short = n < LONG_READ;
                 if short && last_was_short {
                     std::thread::sleep(PAUSE);
