@@ -23,36 +23,39 @@ const BATCH: usize = 128;
 /// every `"` is escaped, so this can only be a chapter's own field.
 const EMPTY_CONTENT: &[u8] = br#""content":"""#;
 
-/// A read this long or longer is not waited after.
-const LONG_READ: usize = 1 << 15;
+/// The most one read takes: a pipe's default size.
+const PIECE: usize = 1 << 16;
+
+/// A read shorter than this found the pipe less than half full.
+const LONG_READ: usize = PIECE / 2;
 
 /// The wait before a read once reads come short: a pipe of the default size
-/// (64 KiB) takes a few KiB from a writer as slow as mdBook in that time.
+/// takes a few KiB from a writer as slow as mdBook in that time.
 const PAUSE: Duration = Duration::from_micros(200);
 
 /// All of `input`, read in large pieces. mdBook writes its input into the
 /// pipe a few bytes per system call, and a reader that takes what is there
-/// as soon as it is there is woken for most of those writes: about 100,000
-/// reads for the bench's 1,000-chapter book, and a tenth of a second of
-/// system time in this process (about 300 reads and 0.03 s this way,
-/// within `mdbook build`). After two short reads
-/// in a row (a writer that trickles) this waits a moment before each read,
-/// so the pipe fills and is read a few KiB at a time. A writer that writes
-/// large pieces (a file, the bench) fills every read but the last, and is
-/// never waited for.
+/// as soon as it is there is woken for most of those writes (the README's
+/// Performance section has the numbers). After two short reads in a row (a
+/// writer that trickles) this waits a moment before each read, so the pipe
+/// fills. A writer that writes large pieces (a file, the bench) fills every
+/// read but the last, and is never waited for.
 pub(crate) fn read(mut input: impl Read) -> std::io::Result<Vec<u8>> {
-    let mut json = Vec::new();
+    // `json` holds what was read, then `PIECE` zeroed bytes to read into
+    // (safe code cannot read into uninitialised memory); each read zeroes
+    // only as many bytes again as it took.
+    let mut json = vec![0; PIECE];
+    let mut filled = 0;
     let mut last_was_short = false;
     loop {
-        // Straight into the end of `json`, a pipe's default size at a time
-        // (zeroed first, as safe code must).
-        let len = json.len();
-        json.resize(len + (1 << 16), 0);
-        let read = input.read(&mut json[len..]);
-        json.truncate(len + read.as_ref().map_or(0, |n| *n));
-        match read {
-            Ok(0) => return Ok(json),
+        match input.read(&mut json[filled..]) {
+            Ok(0) => {
+                json.truncate(filled);
+                return Ok(json);
+            }
             Ok(n) => {
+                filled += n;
+                json.resize(filled + PIECE, 0);
                 let short = n < LONG_READ;
                 if short && last_was_short {
                     std::thread::sleep(PAUSE);
